@@ -1,0 +1,43 @@
+// Rows the schema needs before the row a test is about; plain SQL, nothing clever.
+import type { Sql } from '../../worker/db/connect'
+
+export async function insertBrand(sql: Sql, slug = 'acme'): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into brand (slug, name, time_zone) values (${slug}, 'Acme', 'Europe/Tallinn') returning id`
+  return row!.id
+}
+
+export async function insertCustomer(sql: Sql, platformUserId = '1001'): Promise<{ customerId: string; identityId: string }> {
+  const [customer] = await sql<{ id: string }[]>`insert into customer (display_name) values ('Kati') returning id`
+  const [identity] = await sql<{ id: string }[]>`
+    insert into identity (customer_id, platform, platform_user_id, handle)
+    values (${customer!.id}, 'x', ${platformUserId}, ${`kati${platformUserId}`}) returning id`
+  return { customerId: customer!.id, identityId: identity!.id }
+}
+
+export async function insertCase(sql: Sql, brandId: string, customerId: string, status = 'open'): Promise<string> {
+  const resolvedAt = status === 'resolved' || status === 'closed' ? new Date() : null
+  const [row] = await sql<{ id: string }[]>`
+    insert into care_case (brand_id, customer_id, status, resolved_at)
+    values (${brandId}, ${customerId}, ${status}, ${resolvedAt}) returning id`
+  return row!.id
+}
+
+export async function insertMention(
+  sql: Sql,
+  fields: { brandId: string; identityId: string; externalId: string; platform?: string },
+): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into mention (platform, external_id, brand_id, identity_id, text, posted_at, raw)
+    values (${fields.platform ?? 'x'}, ${fields.externalId}, ${fields.brandId}, ${fields.identityId},
+            'Internet down since Monday', now(), ${sql.json({ id: fields.externalId })})
+    returning id`
+  return row!.id
+}
+
+export async function insertUser(sql: Sql, email: string, role = 'agent'): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into app_user (email, name, role, password_hash)
+    values (${email}, 'Test User', ${role}, 'pbkdf2-sha256$1$AA==$AA==') returning id`
+  return row!.id
+}

@@ -1,0 +1,22 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import type { AppEnv } from './env'
+import { healthRoutes } from './health/route'
+import { problem } from './http/problem'
+
+export interface AppOptions {
+  /** Serves the built web app; on Workers the platform does that before the app is reached. */
+  assets?: MiddlewareHandler<AppEnv>
+}
+
+/** The one Hono app both runtimes serve; each hands it its Services as bindings. */
+export function createApp({ assets }: AppOptions = {}) {
+  const app = new Hono<AppEnv>()
+  if (assets) app.use('*', assets)
+  app.route('/', healthRoutes)
+  app.notFound((c) => problem(c, { status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
+  app.onError((error, c) => {
+    console.error(`${c.req.method} ${c.req.path} failed:`, error)
+    return problem(c, { status: 500, title: 'Internal Server Error', detail: 'The error was logged on the server.' })
+  })
+  return app
+}

@@ -1,0 +1,135 @@
+import { hashPassword } from '../auth/password'
+import type { Sql } from '../db/connect'
+
+export const demoPassword = 'earshot-demo'
+export const demoBrandSlug = 'nordlink'
+
+type Role = 'agent' | 'executive' | 'marketing' | 'admin'
+
+interface DemoUser {
+  role: Role
+  email: string
+  name: string
+  languages: string[]
+  /** [ISO weekday, start, end] in the brand's time zone. */
+  shifts: [number, string, string][]
+}
+
+const weekdays = [1, 2, 3, 4, 5]
+
+export const demoUsers: DemoUser[] = [
+  {
+    role: 'agent',
+    email: 'agent@earshot.example',
+    name: 'Maria Tamm',
+    languages: ['et', 'ru', 'en'],
+    shifts: [...weekdays.map((day): [number, string, string] => [day, '08:00', '16:00']), [6, '10:00', '16:00']],
+  },
+  {
+    role: 'executive',
+    email: 'executive@earshot.example',
+    name: 'Jaan Kask',
+    languages: ['et', 'en', 'de'],
+    shifts: weekdays.map((day) => [day, '09:00', '18:00']),
+  },
+  { role: 'marketing', email: 'marketing@earshot.example', name: 'Sofia Rossi', languages: ['it', 'en', 'es'], shifts: [] },
+  {
+    role: 'admin',
+    email: 'admin@earshot.example',
+    name: 'Alex Morgan',
+    languages: ['en', 'ru'],
+    shifts: weekdays.map((day) => [day, '12:00', '20:00']),
+  },
+]
+
+// Targets in business minutes for P1..P4: first response, next response, resolution.
+const slaPolicy = [
+  [1, 15, 30, 8 * 60],
+  [2, 60, 120, 24 * 60],
+  [3, 4 * 60, 8 * 60, 48 * 60],
+  [4, 8 * 60, 24 * 60, 96 * 60],
+] as const
+
+const openingHours = [...weekdays.map((day) => [day, '08:00', '20:00'] as const), [6, '10:00', '16:00'] as const]
+
+const holidays = [
+  ['2026-12-24', 'Christmas Eve'],
+  ['2026-12-25', 'Christmas Day'],
+  ['2026-12-26', 'Boxing Day'],
+  ['2027-01-01', "New Year's Day"],
+  ['2027-02-24', 'Independence Day'],
+] as const
+
+/**
+ * Writes the demo brand (a telco in Tallinn), its hours, holidays and SLA policy, a care team
+ * and one user per role. Does nothing when the demo brand is already there, so it is safe on
+ * every start.
+ */
+export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
+  const passwordHash = await hashPassword(demoPassword)
+  return sql.begin(async (tx) => {
+    const [brand] = await tx<{ id: string }[]>`
+      insert into brand (slug, name, time_zone)
+      values (${demoBrandSlug}, 'Nordlink Telecom', 'Europe/Tallinn')
+      on conflict (slug) do nothing
+      returning id`
+    if (!brand) return { seeded: false }
+
+    await tx`
+      insert into brand_handle ${tx([
+        { brand_id: brand.id, platform: 'x', handle: 'NordlinkCare' },
+        { brand_id: brand.id, platform: 'bluesky', handle: 'nordlink.bsky.social' },
+        { brand_id: brand.id, platform: 'mastodon', handle: 'nordlink@mastodon.social' },
+        { brand_id: brand.id, platform: 'demo', handle: 'nordlink' },
+      ])}`
+    await tx`
+      insert into business_hours ${tx(
+        openingHours.map(([weekday, opens_at, closes_at]) => ({ brand_id: brand.id, weekday, opens_at, closes_at })),
+      )}`
+    await tx`insert into holiday ${tx(holidays.map(([day, name]) => ({ brand_id: brand.id, day, name })))}`
+    await tx`
+      insert into sla_policy ${tx(
+        slaPolicy.map(([priority, first, next, resolution]) => ({
+          brand_id: brand.id,
+          priority,
+          first_response_minutes: first,
+          next_response_minutes: next,
+          resolution_minutes: resolution,
+        })),
+      )}`
+
+    const userIds = new Map<Role, string>()
+    for (const user of demoUsers) {
+      const [row] = await tx<{ id: string }[]>`
+        insert into app_user (email, name, role, password_hash, languages)
+        values (${user.email}, ${user.name}, ${user.role}, ${passwordHash}, ${user.languages})
+        on conflict (lower(email)) do update set email = excluded.email
+        returning id`
+      userIds.set(user.role, row!.id)
+      if (user.shifts.length > 0) {
+        await tx`
+          insert into user_shift ${tx(
+            user.shifts.map(([weekday, starts_at, ends_at]) => ({ user_id: row!.id, weekday, starts_at, ends_at })),
+          )}
+          on conflict do nothing`
+      }
+    }
+
+    const [team] = await tx<{ id: string }[]>`
+      insert into team (brand_id, name, lead_id)
+      values (${brand.id}, 'Care', ${userIds.get('admin')!})
+      returning id`
+    await tx`
+      insert into team_member ${tx(
+        (['agent', 'admin'] as const).map((role) => ({ team_id: team!.id, user_id: userIds.get(role)! })),
+      )}`
+    return { seeded: true }
+  })
+}
+
+/** Whether this database holds the demo brand, so start-up knows to print the demo log-ins. */
+export async function hasDemo(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ present: boolean }[]>`
+    select exists (select 1 from brand where slug = ${demoBrandSlug}) as present`
+  return row?.present ?? false
+}

@@ -1,0 +1,26 @@
+import type { Services } from '../env'
+import { expireSessions } from './expire-sessions'
+import type { Job } from './job'
+
+export const scheduledJobs: Job[] = [expireSessions]
+
+export type JobReport =
+  | { job: string; ok: true; result: Record<string, number>; ms: number }
+  | { job: string; ok: false; error: string; ms: number }
+
+/** Runs every job once; one job's failure is reported and does not stop the others. */
+export async function runScheduledJobs(services: Services, now = new Date(), jobs = scheduledJobs): Promise<JobReport[]> {
+  const reports: JobReport[] = []
+  for (const job of jobs) {
+    const started = Date.now()
+    try {
+      const result = await job.run(services, now)
+      reports.push({ job: job.name, ok: true, result, ms: Date.now() - started })
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      console.error(`job ${job.name} failed: ${message}`)
+      reports.push({ job: job.name, ok: false, error: message, ms: Date.now() - started })
+    }
+  }
+  return reports
+}
