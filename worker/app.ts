@@ -13,10 +13,10 @@ export function createApp({ assets }: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   if (assets) app.use('*', assets)
   app.route('/', healthRoutes)
-  app.notFound((c) => problem(c, { status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
+  app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)
-    return problem(c, { status: 500, title: 'Internal Server Error', detail: 'The error was logged on the server.' })
+    return problem({ status: 500, title: 'Internal Server Error', detail: 'The error was logged on the server.' })
   })
   return app
 }

@@ -45,9 +45,7 @@ export default {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
       console.error(error.message)
-      return createApp()
-        .all('*', (c) => problem(c, { status: 500, title: 'Earshot is misconfigured', detail: error.message }))
-        .fetch(request)
+      return problem({ status: 500, title: 'Earshot is misconfigured', detail: error.message })
     }
     const response = await app.fetch(request, services, ctx)
     ctx.waitUntil(services.sql.end({ timeout: 5 }))

@@ -1,4 +1,3 @@
-import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
 export interface Problem {
@@ -10,8 +9,10 @@ export interface Problem {
 }
 
 /** An RFC 9457 problem response: every error Earshot answers has this shape. */
-export function problem(c: Context, { status, ...body }: Problem): Response {
-  return c.body(JSON.stringify({ type: 'about:blank', status, ...body }), status, {
-    'content-type': 'application/problem+json',
+export function problem({ status, ...body }: Problem): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', status, ...body }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
   })
 }
+
