@@ -10,6 +10,8 @@ describe('parseConfig', () => {
       EARSHOT_DATA_DIR: './data',
       DATABASE_POOL_SIZE: 10,
       JOB_INTERVAL_SECONDS: 60,
+      SOURCE_TIMEOUT_MS: 10_000,
+      LISTEN_SECONDS_PER_CRON: 50,
     })
   })
 

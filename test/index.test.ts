@@ -4,17 +4,20 @@ import { type AddressInfo, createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import worker from '../worker/index'
 import { createTestDatabase, type TestDatabase } from './support/database'
-import { insertUser } from './support/fixtures'
+import { insertBrand, insertUser, latestMigration } from './support/fixtures'
 import { type Running, startWorker } from './support/process'
 
 const hyperdrive = (url: string) => ({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url })
+// PGlite is one session: the Worker must not interleave statements over several connections there.
+const onePoolOnPglite = (db: TestDatabase): Record<string, string> => (db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {})
 
 describe('the Worker in workerd', () => {
   let db: TestDatabase
   let running: Running
   beforeAll(async () => {
     db = await createTestDatabase()
-    running = await startWorker(hyperdrive(db.url))
+    // A short listening window, so that a cron run in the test ends within seconds.
+    running = await startWorker(hyperdrive(db.url), { LISTEN_SECONDS_PER_CRON: '2', ...onePoolOnPglite(db) })
   })
   afterAll(async () => {
     await running?.stop()
@@ -27,7 +30,7 @@ describe('the Worker in workerd', () => {
     expect(await response.json()).toEqual({
       status: 'ok',
       runtime: 'workerd',
-      database: { reachable: true, migration: { version: 1, name: 'core' } },
+      database: { reachable: true, migration: await latestMigration() },
     })
   })
 
@@ -55,6 +58,35 @@ describe('the Worker in workerd', () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     expect(left).toEqual([current])
+  })
+})
+
+describe('the Worker listening on cron', () => {
+  let db: TestDatabase
+  let running: Running
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    running = await startWorker(hyperdrive(db.url), { LISTEN_SECONDS_PER_CRON: '3', ...onePoolOnPglite(db) })
+  })
+  afterAll(async () => {
+    await running?.stop()
+    await db?.close()
+  })
+
+  it('polls due sources with the same listener as Node, and stores what they bring', async () => {
+    const brandId = await insertBrand(db.sql)
+    await db.sql`
+      insert into source (brand_id, platform, kind, settings, poll_interval_seconds)
+      values (${brandId}, 'demo', 'replay', ${db.sql.json({ speed: 600 })}, 1)`
+    const response = await fetch(`${running.url}/__scheduled?cron=*+*+*+*+*`)
+    expect(response.status).toBe(200)
+    // Look only after the listening window has closed, so the test's queries never overlap the Worker's.
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    const [count] = await db.sql<{ stored: number }[]>`select count(*)::int as stored from mention`
+    expect(count!.stored).toBeGreaterThan(0)
+    const [source] = await db.sql`select last_success_at, cursor from source`
+    expect(source!.last_success_at).not.toBeNull()
+    expect(source!.cursor).toMatch(/"next":\d+/)
   })
 })
 

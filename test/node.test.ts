@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoUsers } from '../worker/demo/seed'
 import { createTestDatabase, type TestDatabase } from './support/database'
+import { latestMigration } from './support/fixtures'
 import { runScript, startNode } from './support/process'
 
 async function health(url: string) {
@@ -24,7 +25,7 @@ describe('Node with the embedded database', () => {
     try {
       expect(await health(first.url)).toEqual({
         status: 200,
-        body: { status: 'ok', runtime: 'node', database: { reachable: true, migration: { version: 1, name: 'core' } } },
+        body: { status: 'ok', runtime: 'node', database: { reachable: true, migration: await latestMigration() } },
       })
       const page = await fetch(first.url)
       expect(page.status).toBe(200)
@@ -61,6 +62,8 @@ describe('Node with the embedded database', () => {
 })
 
 describe('Node with DATABASE_URL', () => {
+  // Without a server, the "server" here is an embedded PGlite: one session, so one connection.
+  const onePoolOnPglite = (): Record<string, string> => (db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {})
   let db: TestDatabase
   beforeAll(async () => {
     db = await createTestDatabase({ migrated: false })
@@ -68,26 +71,27 @@ describe('Node with DATABASE_URL', () => {
   afterAll(() => db.close())
 
   it('migrates that database and writes no demo data unless asked', async () => {
-    const plain = await startNode({ DATABASE_URL: db.url })
+    const plain = await startNode({ DATABASE_URL: db.url, ...onePoolOnPglite() })
     try {
       expect(await health(plain.url)).toMatchObject({ status: 200, body: { status: 'ok', runtime: 'node' } })
       expect(plain.output()).toContain('Applied migration sql/0001_core.sql')
       expect(plain.output()).not.toContain('Demo log-ins')
-      const [counts] = await db.sql`select (select count(*) from brand)::int as brands, (select count(*) from app_user)::int as users`
-      expect(counts).toEqual({ brands: 0, users: 0 })
     } finally {
       await plain.stop()
     }
+    // Read once the process is gone, so that no two clients share the single-session PGlite.
+    const [counts] = await db.sql`select (select count(*) from brand)::int as brands, (select count(*) from app_user)::int as users`
+    expect(counts).toEqual({ brands: 0, users: 0 })
 
-    const withDemo = await startNode({ DATABASE_URL: db.url }, ['--demo'])
+    const withDemo = await startNode({ DATABASE_URL: db.url, ...onePoolOnPglite() }, ['--demo'])
     try {
       expect(withDemo.output()).toContain('Added the demo brand and users')
       expect(withDemo.output()).toContain('Demo log-ins')
-      const roles = await db.sql<{ role: string }[]>`select role from app_user order by role`
-      expect(roles.map((row) => row.role)).toEqual(['admin', 'agent', 'executive', 'marketing'])
     } finally {
       await withDemo.stop()
     }
+    const roles = await db.sql<{ role: string }[]>`select role from app_user order by role`
+    expect(roles.map((row) => row.role)).toEqual(['admin', 'agent', 'executive', 'marketing'])
   })
 })
 

@@ -1,6 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from './env'
+import { sessionRoutes } from './auth/session'
 import { healthRoutes } from './health/route'
+import { sourceRoutes } from './sources/routes'
 import { problem } from './http/problem'
 
 export interface AppOptions {
@@ -13,6 +15,8 @@ export function createApp({ assets }: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   if (assets) app.use('*', assets)
   app.route('/', healthRoutes)
+  app.route('/', sessionRoutes)
+  app.route('/', sourceRoutes)
   app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)

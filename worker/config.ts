@@ -30,6 +30,8 @@ export const configSchema = z.object({
   EARSHOT_DATA_DIR: text('./data'),
   DATABASE_POOL_SIZE: wholeNumber(1, 100, 10),
   JOB_INTERVAL_SECONDS: wholeNumber(5, 3600, 60),
+  SOURCE_TIMEOUT_MS: wholeNumber(100, 120_000, 10_000),
+  LISTEN_SECONDS_PER_CRON: wholeNumber(0, 840, 50),
 })
 
 export type Config = z.infer<typeof configSchema>

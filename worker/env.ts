@@ -8,6 +8,8 @@ export interface Services {
   sql: Sql
   config: Config
   runtime: Runtime
+  /** Where sources find their credentials: process.env on Node, the Worker's secrets on Workers. */
+  secrets: Readonly<Record<string, string | undefined>>
 }
 
 export interface AppEnv {

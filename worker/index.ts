@@ -6,6 +6,8 @@ import { connect } from './db/connect'
 import type { Services } from './env'
 import { problem } from './http/problem'
 import { runScheduledJobs } from './jobs/run'
+import { listenerDeps } from './listen/deps'
+import { listen } from './listen/listener'
 
 interface Hyperdrive {
   connectionString: string
@@ -33,8 +35,12 @@ const app = createApp()
 // closes them when the response is done, as I/O objects cannot outlive a request on Workers.
 function open(env: WorkerEnv): Services {
   const config = parseConfig(env)
-  const sql = connect(env.HYPERDRIVE.connectionString, { max: 5, fetchTypes: false })
-  return { sql, config, runtime: 'workerd' }
+  const sql = connect(env.HYPERDRIVE.connectionString, { max: Math.min(5, config.DATABASE_POOL_SIZE), fetchTypes: false })
+  return { sql, config, runtime: 'workerd', secrets: stringsOf(env) }
+}
+
+function stringsOf(env: WorkerEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 }
 
 export default {
@@ -54,8 +60,13 @@ export default {
 
   async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const services = open(env)
+    // Cron fires once a minute; listening for most of that minute keeps short poll intervals real.
+    const listening = AbortSignal.timeout(services.config.LISTEN_SECONDS_PER_CRON * 1000)
     ctx.waitUntil(
-      runScheduledJobs(services, new Date(controller.scheduledTime)).finally(() => services.sql.end({ timeout: 5 })),
+      Promise.all([
+        runScheduledJobs(services, new Date(controller.scheduledTime)),
+        listen(listenerDeps(services), { signal: listening }),
+      ]).finally(() => services.sql.end({ timeout: 5 })),
     )
   },
 }

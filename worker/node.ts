@@ -13,6 +13,9 @@ import { loadMigrations } from './db/migration-files'
 import { demoPassword, demoUsers, hasDemo, seedDemo } from './demo/seed'
 import type { Services } from './env'
 import { runScheduledJobs } from './jobs/run'
+import { listenerDeps } from './listen/deps'
+import { listen } from './listen/listener'
+import type { PollOutcome } from './listen/poll'
 
 const usage = `Usage: npm start [-- --demo]
 
@@ -38,7 +41,10 @@ async function main() {
   const embedded = config.DATABASE_URL
     ? undefined
     : await startEmbeddedDatabase({ dataDir: config.EARSHOT_DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE + 2 })
-  const sql = connect(config.DATABASE_URL ?? embedded!.url, { max: config.DATABASE_POOL_SIZE })
+  // The embedded database is one PostgreSQL session behind its socket: two connections whose
+  // extended-protocol messages interleave corrupt each other's statements (electric-sql/pglite
+  // #1046), so everything goes through one connection there, in turn.
+  const sql = connect(config.DATABASE_URL ?? embedded!.url, { max: embedded ? 1 : config.DATABASE_POOL_SIZE })
 
   const { version } = await migrate(sql, await loadMigrations(), (migration) =>
     console.log(`Applied migration sql/${migration.file}`),
@@ -48,7 +54,7 @@ async function main() {
     if (seeded) console.log('Added the demo brand and users')
   }
 
-  const services: Services = { sql, config, runtime: 'node' }
+  const services: Services = { sql, config, runtime: 'node', secrets: process.env }
   const app = createApp({ assets: serveStatic({ root: webRoot }) })
   const server = serve({
     fetch: (request) => app.fetch(request, services),
@@ -60,10 +66,14 @@ async function main() {
   const jobs = startJobTimer(services, config)
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${address.port}`
   console.log(banner({ url, config, embedded, version, demo: await hasDemo(sql), ms: performance.now() - started }))
+  const listener = new AbortController()
+  const listenerDone = listen(listenerDeps(services), { signal: listener.signal, onPoll: logPoll })
 
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping Earshot`)
     clearInterval(jobs)
+    listener.abort()
+    await listenerDone
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await sql.end({ timeout: 5 })
     await embedded?.stop()
@@ -100,6 +110,18 @@ function startJobTimer(services: Services, config: Config) {
       running = false
     }
   }, config.JOB_INTERVAL_SECONDS * 1000)
+}
+
+/** One line per poll that brought something or failed; quiet polls stay quiet. */
+function logPoll(outcome: PollOutcome) {
+  if (outcome.status === 'ok' && outcome.fetched > 0) {
+    const extra = [
+      outcome.duplicates ? `${outcome.duplicates} already stored` : '',
+      outcome.rejected ? `${outcome.rejected} rejected` : '',
+      outcome.skipped ? `${outcome.skipped} skipped` : '',
+    ].filter(Boolean)
+    console.log(`source ${outcome.sourceId}: ${outcome.stored} new mention${outcome.stored === 1 ? '' : 's'}${extra.length ? ` (${extra.join(', ')})` : ''}`)
+  }
 }
 
 function banner(info: {

@@ -9,7 +9,7 @@ import { runScript } from '../support/process'
 
 const expectedTables = [
   'app_user', 'audit_log', 'brand', 'brand_handle', 'business_hours', 'care_case', 'case_event', 'customer',
-  'handoff', 'holiday', 'identity', 'mention', 'outbox', 'promise', 'schema_migration', 'session', 'sla_policy',
+  'handoff', 'holiday', 'identity', 'mention', 'outbox', 'promise', 'rejected_item', 'schema_migration', 'session', 'sla_policy',
   'source', 'team', 'team_member', 'user_shift',
 ]
 

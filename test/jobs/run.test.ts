@@ -9,7 +9,7 @@ let db: TestDatabase
 let services: Services
 beforeAll(async () => {
   db = await createTestDatabase()
-  services = { sql: db.sql, config: parseConfig({}), runtime: 'node' }
+  services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
 })
 afterAll(() => db.close())
 

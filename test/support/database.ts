@@ -42,7 +42,8 @@ async function onServer(serverUrl: string): Promise<TestDatabase> {
 
 async function embedded(): Promise<TestDatabase> {
   const database = await startEmbeddedDatabase({ maxConnections: 40 })
-  const sql = connect(database.url, { max: 10 })
+  // One connection: PGlite is a single session (see worker/node.ts).
+  const sql = connect(database.url, { max: 1 })
   return {
     url: database.url,
     sql,

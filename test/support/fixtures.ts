@@ -41,3 +41,10 @@ export async function insertUser(sql: Sql, email: string, role = 'agent'): Promi
     values (${email}, 'Test User', ${role}, 'pbkdf2-sha256$1$AA==$AA==') returning id`
   return row!.id
 }
+
+/** The newest migration in sql/, as /healthz reports it once everything is applied. */
+export async function latestMigration(): Promise<{ version: number; name: string }> {
+  const { loadMigrations } = await import('../../worker/db/migration-files')
+  const last = (await loadMigrations()).at(-1)!
+  return { version: last.version, name: last.name }
+}

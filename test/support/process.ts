@@ -55,12 +55,14 @@ export function startNode(env: Record<string, string>, args: string[] = []): Pro
 }
 
 /** Starts `wrangler dev` (the local workerd runtime) and resolves once it is ready. */
-export async function startWorker(env: Record<string, string>): Promise<Running> {
+/** `wrangler dev` with `env` for wrangler itself and `vars` as the Worker's bindings. */
+export async function startWorker(env: Record<string, string>, vars: Record<string, string> = {}): Promise<Running> {
   const port = await freePort()
+  const varFlags = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   const wrangler = fileURLToPath(new URL('../../node_modules/wrangler/bin/wrangler.js', import.meta.url))
   const child = spawn(
     process.execPath,
-    [wrangler, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--test-scheduled', '--show-interactive-dev-session=false'],
+    [wrangler, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--test-scheduled', '--show-interactive-dev-session=false', ...varFlags],
     { cwd: projectRoot, env: cleanEnv({ WRANGLER_SEND_METRICS: 'false', CI: 'true', ...env }) },
   )
   return whenReady(child, /Ready on (http:\/\/\S+)/)

@@ -98,6 +98,11 @@ export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
         })),
       )}`
 
+    // The replay is the demo's live feed: a recorded week of mentions, an hour of it a minute.
+    await tx`
+      insert into source (brand_id, platform, kind, name, settings, poll_interval_seconds)
+      values (${brand.id}, 'demo', 'replay', 'Demo replay', ${tx.json({ speed: 60, loop: true })}, 5)`
+
     const userIds = new Map<Role, string>()
     for (const user of demoUsers) {
       const [row] = await tx<{ id: string }[]>`

@@ -1,0 +1,27 @@
+// Small pieces every source needs the same way.
+
+/** Rejects when `promise` has not settled within `ms`: some runtimes let a request to a dead host hang. */
+export function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Numeric ids (X's snowflakes) outgrow doubles; compare them as integers. */
+export function isNewerId(id: string, than: string | null): boolean {
+  if (than === null) return true
+  if (/^\d+$/.test(id) && /^\d+$/.test(than)) return BigInt(id) > BigInt(than)
+  return id > than
+}
+
+// Codes platforms use for "no language", which are not languages.
+const notLanguages = new Set(['und', 'zxx', 'qme', 'qam', 'qct', 'qht', 'qst', 'art'])
+
+/** The primary language subtag a platform reports, or null when it names none. */
+export function languageHint(tag: string | null | undefined): string | null {
+  const primary = tag?.toLowerCase().split(/[-_]/)[0]
+  if (!primary || !/^[a-z]{2,3}$/.test(primary) || notLanguages.has(primary)) return null
+  return primary
+}
