@@ -2,11 +2,11 @@
 // that @atproto/api ships: cursors without gaps or repeats, bad items kept apart, failures mapped.
 import { lexicons } from '@atproto/api'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Clock } from '../../worker/listen/clock'
 import { blueskyDriver, blueskySettings } from '../../worker/sources/bluesky'
 import type { SourceContext, SourceKind } from '../../worker/sources/driver'
 import { RateLimiters } from '../../worker/sources/limiter'
 import { SourceError, type FetchResult, type MentionSource } from '../../worker/sources/source'
+import { manualClock, sourceFailure } from '../support/sources'
 import { startFakeBluesky, type FakeBluesky, type FakeBlueskyOptions } from '../fakes/bluesky'
 
 const password = 'abcd-efgh-ijkl-mnop'
@@ -17,15 +17,8 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()))
 })
 
-/** One time for the fake and the driver, moved by hand. */
-function testClock() {
-  let now = Date.parse('2026-03-02T09:00:00.000Z')
-  const clock: Clock = { now: () => new Date(now), sleep: async () => {} }
-  return { clock, ms: () => now, advance: (ms: number) => void (now += ms) }
-}
-
 async function setup(options: FakeBlueskyOptions & { kind?: SourceKind; query?: string; backfill?: number; secret?: string | null } = {}) {
-  const time = testClock()
+  const time = manualClock()
   const server = await startFakeBluesky({ now: time.ms, password, ...options })
   fakes.push(server)
   const context: SourceContext = {
@@ -40,15 +33,6 @@ async function setup(options: FakeBlueskyOptions & { kind?: SourceKind; query?: 
   const poll = (cursor: string | null): Promise<FetchResult> =>
     create().fetchNew(cursor, { signal: new AbortController().signal, now: time.clock.now() })
   return { fake: server, time, context, create, poll }
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(SourceError)
-  return error as SourceError
 }
 
 const texts = (result: FetchResult) => result.mentions.map((m) => m.text)
@@ -228,12 +212,12 @@ describe('Bluesky mentions', () => {
 
   it('fails with auth when the app password is refused or missing', async () => {
     const wrong = await setup({ secret: 'not-the-password' })
-    const refused = await failure(wrong.poll(null))
+    const refused = await sourceFailure(wrong.poll(null))
     expect(refused.failure).toEqual({ kind: 'auth' })
     expect(refused.message).toMatch(/BLUESKY_APP_PASSWORD/)
 
     const missing = await setup({ secret: null })
-    const error = await failure(Promise.resolve().then(() => missing.create()))
+    const error = await sourceFailure(Promise.resolve().then(() => missing.create()))
     expect(error.failure).toEqual({ kind: 'auth' })
     expect(error.message).toContain('BLUESKY_APP_PASSWORD')
   })
@@ -243,13 +227,13 @@ describe('Bluesky mentions', () => {
     fake.post({ text: 'one' })
     const first = await poll(null)
     fake.exhaust()
-    const error = await failure(poll(first.nextCursor))
+    const error = await sourceFailure(poll(first.nextCursor))
     const resetSeconds = Math.ceil((time.ms() + 300_000) / 1000)
     expect(error.failure).toMatchObject({ kind: 'rate_limited', resetAt: new Date(resetSeconds * 1000) })
 
     // Until then the limiter refuses without asking the server again.
     const before = fake.requests().length
-    expect((await failure(poll(first.nextCursor))).failure.kind).toBe('rate_limited')
+    expect((await sourceFailure(poll(first.nextCursor))).failure.kind).toBe('rate_limited')
     expect(fake.requests().length).toBe(before)
 
     time.advance(301_000)
@@ -277,7 +261,7 @@ describe('Bluesky mentions', () => {
 
     fake.fail(5, 'timeout')
     const started = Date.now()
-    const error = await failure(poll(null))
+    const error = await sourceFailure(poll(null))
     expect(error.failure).toEqual({ kind: 'transient' })
     // withRetry's three attempts, each cut off at the timeout (its backoff sleeps are instant here).
     expect(Date.now() - started).toBeLessThan(3 * timeoutMs + 1000)
@@ -324,7 +308,7 @@ describe('Bluesky search', () => {
 
   it('needs a query', async () => {
     const { create } = await setup({ kind: 'search' })
-    expect((await failure(Promise.resolve().then(create))).message).toMatch(/query/)
+    expect((await sourceFailure(Promise.resolve().then(create))).message).toMatch(/query/)
   })
 })
 

@@ -2,11 +2,11 @@
 // or repeats, bad items kept apart, boosts skipped, failures mapped, status HTML made plain.
 import { createRestAPIClient } from 'masto'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Clock } from '../../worker/listen/clock'
 import type { SourceContext, SourceKind } from '../../worker/sources/driver'
 import { RateLimiters } from '../../worker/sources/limiter'
 import { htmlToText, mastodonDriver, mastodonSettings } from '../../worker/sources/mastodon'
 import { SourceError, type FetchResult, type MentionSource } from '../../worker/sources/source'
+import { manualClock, sourceFailure } from '../support/sources'
 import { startFakeMastodon, type FakeMastodon, type FakeMastodonOptions } from '../fakes/mastodon'
 
 const token = 'fake-mastodon-token'
@@ -17,15 +17,8 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()))
 })
 
-/** One time for the fake and the driver, moved by hand. */
-function testClock() {
-  let now = Date.parse('2026-03-02T09:00:00.000Z')
-  const clock: Clock = { now: () => new Date(now), sleep: async () => {} }
-  return { clock, ms: () => now, advance: (ms: number) => void (now += ms) }
-}
-
 async function setup(options: FakeMastodonOptions & { kind?: SourceKind; query?: string; backfill?: number; secret?: string | null } = {}) {
-  const time = testClock()
+  const time = manualClock()
   const fake = await startFakeMastodon({ now: time.ms, token, ...options })
   fakes.push(fake)
   const context: SourceContext = {
@@ -40,15 +33,6 @@ async function setup(options: FakeMastodonOptions & { kind?: SourceKind; query?:
   const poll = (cursor: string | null): Promise<FetchResult> =>
     create().fetchNew(cursor, { signal: new AbortController().signal, now: time.clock.now() })
   return { fake, time, context, create, poll }
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(SourceError)
-  return error as SourceError
 }
 
 const texts = (result: FetchResult) => result.mentions.map((m) => m.text)
@@ -167,12 +151,12 @@ describe('Mastodon mentions', () => {
 
   it('fails with auth when the token is refused or missing', async () => {
     const wrong = await setup({ secret: 'revoked-token' })
-    const refused = await failure(wrong.poll(null))
+    const refused = await sourceFailure(wrong.poll(null))
     expect(refused.failure).toEqual({ kind: 'auth' })
     expect(refused.message).toMatch(/401.*MASTODON_ACCESS_TOKEN/)
 
     const missing = await setup({ secret: null })
-    const error = await failure(Promise.resolve().then(() => missing.create()))
+    const error = await sourceFailure(Promise.resolve().then(() => missing.create()))
     expect(error.failure).toEqual({ kind: 'auth' })
     expect(error.message).toContain('MASTODON_ACCESS_TOKEN')
   })
@@ -182,7 +166,7 @@ describe('Mastodon mentions', () => {
     fake.post({ text: 'one' })
     const first = await poll(null)
     fake.exhaust()
-    const error = await failure(poll(first.nextCursor))
+    const error = await sourceFailure(poll(first.nextCursor))
     expect(error.failure).toMatchObject({
       kind: 'rate_limited',
       resetAt: new Date('2026-03-02T09:05:00.000Z'),
@@ -190,7 +174,7 @@ describe('Mastodon mentions', () => {
     })
 
     const before = fake.requests().length
-    expect((await failure(poll(first.nextCursor))).failure.kind).toBe('rate_limited')
+    expect((await sourceFailure(poll(first.nextCursor))).failure.kind).toBe('rate_limited')
     expect(fake.requests().length).toBe(before)
 
     time.advance(301_000)
@@ -208,7 +192,7 @@ describe('Mastodon mentions', () => {
     expect(listCalls(fake)).toHaveLength(4)
 
     fake.fail(3, 503)
-    expect((await failure(poll(null))).failure).toEqual({ kind: 'transient' })
+    expect((await sourceFailure(poll(null))).failure).toEqual({ kind: 'transient' })
   })
 
   it('gives up on a request after requestTimeoutMs and reports it as transient', async () => {
@@ -219,7 +203,7 @@ describe('Mastodon mentions', () => {
 
     fake.fail(5, 'timeout')
     const started = Date.now()
-    const error = await failure(poll(null))
+    const error = await sourceFailure(poll(null))
     expect(error.failure).toEqual({ kind: 'transient' })
     // withRetry's three attempts, each cut off at the timeout (its backoff sleeps are instant here).
     expect(Date.now() - started).toBeLessThan(3 * timeoutMs + 1000)
@@ -254,7 +238,7 @@ describe('Mastodon hashtag', () => {
 
   it('needs a hashtag', async () => {
     const { create } = await setup({ kind: 'hashtag', query: 'two words' })
-    expect((await failure(Promise.resolve().then(create))).message).toMatch(/hashtag/)
+    expect((await sourceFailure(Promise.resolve().then(create))).message).toMatch(/hashtag/)
   })
 })
 

@@ -7,6 +7,7 @@ import { SourceError, type FetchResult } from '../../worker/sources/source'
 import { xDriver, xSettings } from '../../worker/sources/x'
 import { startFakeX, type FakeX } from '../fakes/x'
 import { FakeClock } from '../support/clock'
+import { sourceFailure } from '../support/sources'
 
 let fake: FakeX
 let clock: FakeClock
@@ -32,15 +33,6 @@ function source(kind: 'mentions' | 'search', settings: Record<string, unknown> =
 
 const poll = (kind: 'mentions' | 'search', cursor: string | null, settings = {}, query: string | null = null) =>
   source(kind, settings, query).fetchNew(cursor, { signal: new AbortController().signal, now: clock.now() })
-
-async function failure(promise: Promise<FetchResult>): Promise<SourceError> {
-  const error = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  )
-  expect(error).toBeInstanceOf(SourceError)
-  return error as SourceError
-}
 
 describe('X mentions', () => {
   it('normalizes a mention with its author, language, thread and engagement', async () => {
@@ -152,7 +144,7 @@ describe('X search', () => {
 describe('X failures', () => {
   it('turns a refused token into an auth failure naming the variable', async () => {
     context.secrets = { X_BEARER_TOKEN: 'wrong' }
-    const error = await failure(poll('mentions', null))
+    const error = await sourceFailure(poll('mentions', null))
     expect(error.failure.kind).toBe('auth')
     expect(error.message).toMatch(/401.*X_BEARER_TOKEN/)
   })
@@ -165,12 +157,12 @@ describe('X failures', () => {
   it('reports a 429 with the reset time from the headers, then refuses without asking until the reset', async () => {
     const start = (await poll('mentions', null)).nextCursor
     fake.exhaust('mentions')
-    const error = await failure(poll('mentions', start))
+    const error = await sourceFailure(poll('mentions', start))
     expect(error.failure).toMatchObject({ kind: 'rate_limited' })
     const resetAt = error.failure.kind === 'rate_limited' ? error.failure.resetAt : new Date(0)
     expect(resetAt.getTime()).toBeGreaterThan(clock.now().getTime())
     const asked = fake.requests.length
-    expect((await failure(poll('mentions', start))).failure.kind).toBe('rate_limited')
+    expect((await sourceFailure(poll('mentions', start))).failure.kind).toBe('rate_limited')
     expect(fake.requests.length).toBe(asked)
     clock.set(new Date(resetAt.getTime() + 1000))
     const id = fake.post({ text: '@acme after the reset', authorId: '2001' })
@@ -188,6 +180,6 @@ describe('X failures', () => {
 
   it('gives up on a lasting outage with a transient failure', async () => {
     fake.fail(3, 500)
-    expect((await failure(poll('mentions', null))).failure.kind).toBe('transient')
+    expect((await sourceFailure(poll('mentions', null))).failure.kind).toBe('transient')
   })
 })

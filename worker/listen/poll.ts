@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect'
 import type { SourceContext, SourceKind } from '../sources/driver'
-import type { Platform } from '../sources/mention'
+import { describeIssues, type Platform } from '../sources/mention'
 import { driverFor } from '../sources/registry'
 import { SourceError, type FetchResult, type SourceFailure } from '../sources/source'
 import { backoffMs } from './retry'
@@ -70,7 +70,7 @@ export async function pollSource(deps: PollDeps, sourceId: string, { force = fal
     const driver = driverFor(source.platform)
     const settings = driver.settings.safeParse(source.settings)
     if (!settings.success) {
-      throw new SourceError({ kind: 'auth' }, `The source's settings are invalid: ${settings.error.issues[0]?.message}`)
+      throw new SourceError({ kind: 'misconfigured' }, `The source's settings are invalid: ${describeIssues(settings.error)}`)
     }
     const reader = driver.create({ ...source, settings: settings.data }, context)
     const controller = new AbortController()
@@ -136,14 +136,15 @@ async function recordFailure(deps: PollDeps, source: ClaimedSource, token: strin
   if (error instanceof SourceError && error.failure.kind === 'rate_limited') {
     // Not the source's fault: wait for the window to reset, then carry on as before.
     retryAt = new Date(Math.max(error.failure.resetAt.getTime(), now.getTime()) + 1000)
-  } else if (failure === 'auth') {
+  } else if (failure === 'auth' || failure === 'misconfigured') {
     retryAt = null
   } else {
     const base = Math.max(source.poll_interval_seconds * 1000, 1000)
     retryAt = new Date(now.getTime() + Math.max(1000, backoffMs(failures, base, maxBackoffMs)))
   }
   const rateLimit = error instanceof SourceError && error.failure.kind === 'rate_limited' ? error.failure.rateLimit : null
-  const stopped = failure === 'auth'
+  // Waiting cannot fix refused credentials or unusable settings; a person must, then resume it.
+  const stopped = failure === 'auth' || failure === 'misconfigured'
   try {
     await deps.sql`
       update source

@@ -1,7 +1,7 @@
 import { Agent, CredentialSession, XRPCError } from '@atproto/api'
 import { z } from 'zod'
 import { withRetry } from '../listen/retry'
-import { deadline, languageHint } from './common'
+import { backfillPages, deadline, languageHint, requireSecret, secretVariable } from './common'
 import type { SourceConfig, SourceContext, SourceDriver } from './driver'
 import { describeIssues, normalizedMention, type NormalizedMention, type RejectedItem } from './mention'
 import type { RateLimitState } from './rate-limit'
@@ -12,10 +12,9 @@ export const blueskySettings = z.object({
   service: z.url().default('https://bsky.social'),
   /** The brand account's handle (or DID) that the app password belongs to. */
   identifier: z.string().trim().min(1, 'is empty'),
-  /** The environment variable that holds the app password (never the password itself). */
-  password_env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name').default('BLUESKY_APP_PASSWORD'),
-  /** Pages read on the very first poll, before any cursor exists. */
-  backfill_pages: z.number().int().min(1).max(20).default(3),
+  /** The environment variable that holds the app password. */
+  password_env: secretVariable('BLUESKY_APP_PASSWORD'),
+  backfill_pages: backfillPages,
 })
 export type BlueskySettings = z.infer<typeof blueskySettings>
 
@@ -143,12 +142,9 @@ class BlueskySource implements MentionSource {
     private readonly context: SourceContext,
   ) {
     const { settings } = source
-    const password = context.secrets[settings.password_env]
-    if (!password) {
-      throw new SourceError({ kind: 'auth' }, `No Bluesky app password: set the environment variable ${settings.password_env}`)
-    }
+    const password = requireSecret(context.secrets, settings.password_env, 'Bluesky app password')
     if (source.kind === 'search' && !source.query?.trim()) {
-      throw new SourceError({ kind: 'auth' }, 'A Bluesky search source needs a query')
+      throw new SourceError({ kind: 'misconfigured' }, 'A Bluesky search source needs a query')
     }
     this.password = password
     const key = `${settings.service}|${settings.identifier}`

@@ -1,7 +1,7 @@
 import { createRestAPIClient, MastoDeserializeError, MastoHttpError, type mastodon } from 'masto'
 import { z } from 'zod'
 import { withRetry } from '../listen/retry'
-import { deadline, isNewerId, languageHint } from './common'
+import { backfillPages, deadline, isNewerId, languageHint, requireSecret, secretVariable } from './common'
 import type { SourceConfig, SourceContext, SourceDriver } from './driver'
 import { describeIssues, normalizedMention, type NormalizedMention, type RejectedItem } from './mention'
 import type { RateLimitState } from './rate-limit'
@@ -10,10 +10,9 @@ import { SourceError, type FetchOptions, type FetchResult, type MentionSource } 
 export const mastodonSettings = z.object({
   /** The brand account's server, e.g. https://mastodon.social; tests point it at the fake. */
   url: z.url({ protocol: /^https?$/ }),
-  /** The environment variable that holds the account's access token (never the token itself). */
-  token_env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name').default('MASTODON_ACCESS_TOKEN'),
-  /** Pages read on the very first poll, before any cursor exists. */
-  backfill_pages: z.number().int().min(1).max(20).default(3),
+  /** The environment variable that holds the account's access token. */
+  token_env: secretVariable('MASTODON_ACCESS_TOKEN'),
+  backfill_pages: backfillPages,
 })
 export type MastodonSettings = z.infer<typeof mastodonSettings>
 
@@ -88,15 +87,12 @@ class MastodonSource implements MentionSource {
     private readonly context: SourceContext,
   ) {
     const { settings } = source
-    const token = context.secrets[settings.token_env]
-    if (!token) {
-      throw new SourceError({ kind: 'auth' }, `No Mastodon access token: set the environment variable ${settings.token_env}`)
-    }
+    const token = requireSecret(context.secrets, settings.token_env, 'Mastodon access token')
     this.tag = null
     if (source.kind === 'hashtag') {
       const tag = source.query?.trim().replace(/^#/, '') ?? ''
       if (!/^[\p{L}\p{N}_]+$/u.test(tag)) {
-        throw new SourceError({ kind: 'auth' }, `A Mastodon hashtag source needs a hashtag as its query, not "${source.query ?? ''}"`)
+        throw new SourceError({ kind: 'misconfigured' }, `A Mastodon hashtag source needs a hashtag as its query, not "${source.query ?? ''}"`)
       }
       this.tag = tag
     }

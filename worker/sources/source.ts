@@ -33,6 +33,8 @@ export type SourceFailure =
   | { kind: 'rate_limited'; resetAt: Date; rateLimit: RateLimitState | null }
   /** Credentials refused or missing: the source stops until someone fixes it. */
   | { kind: 'auth' }
+  /** Settings the platform cannot work with (no query, a bad hashtag): stops like auth, until fixed. */
+  | { kind: 'misconfigured' }
   /** 5xx, timeouts, dropped connections: back off and try again. */
   | { kind: 'transient' }
   /** A response that is not what the platform's contract promises: back off, and show it. */

@@ -6,17 +6,16 @@ import type { SourceConfig, SourceContext, SourceDriver } from './driver'
 import { describeIssues, normalizedMention, type NormalizedMention, type RejectedItem } from './mention'
 import type { RateLimitState } from './rate-limit'
 import { SourceError, type FetchOptions, type FetchResult, type MentionSource } from './source'
-import { deadline, isNewerId, languageHint } from './common'
+import { backfillPages, deadline, isNewerId, languageHint, requireSecret, secretVariable } from './common'
 
 export const xSettings = z.object({
   /** Tests point this at the fake X server. */
   api_base_url: z.url().default('https://api.x.com'),
-  /** The environment variable that holds the app's bearer token (never the token itself). */
-  token_env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name').default('X_BEARER_TOKEN'),
+  /** The environment variable that holds the app's bearer token. */
+  token_env: secretVariable('X_BEARER_TOKEN'),
   /** The brand account's numeric id; the mentions timeline needs it. */
   user_id: z.string().regex(/^\d+$/, 'must be a numeric X user id').optional(),
-  /** Pages read on the very first poll, before any cursor exists. */
-  backfill_pages: z.number().int().min(1).max(20).default(3),
+  backfill_pages: backfillPages,
   /** Quote-posts that add no words of their own flood an inbox; the design skips them unless asked. */
   include_bare_quotes: z.boolean().default(false),
 })
@@ -90,10 +89,7 @@ class XSource implements MentionSource {
     private readonly source: SourceConfig<XSettings>,
     private readonly context: SourceContext,
   ) {
-    const token = context.secrets[source.settings.token_env]
-    if (!token) {
-      throw new SourceError({ kind: 'auth' }, `No X bearer token: set the environment variable ${source.settings.token_env}`)
-    }
+    const token = requireSecret(context.secrets, source.settings.token_env, 'X bearer token')
     const base = source.settings.api_base_url.replace(/\/+$/, '')
     // twitter-api-v2 sends through https.request; a plain-http base (the fake in tests) needs an http agent.
     this.client = new TwitterApi(token, base.startsWith('http:') ? { httpAgent: new http.Agent({ keepAlive: true }) } : {})
