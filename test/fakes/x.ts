@@ -3,7 +3,9 @@
 // drive a real twitter-api-v2 client against it. x.test.ts validates every
 // answer against that document, so the fake cannot drift from the contract.
 import type http from 'node:http'
-import { listen, queryRecord, readBody, sendJson } from './http'
+import https from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { listen, queryRecord, readBody, type RunningServer, sendJson } from './http'
 
 export interface FakePublicMetrics {
   retweetCount?: number
@@ -55,6 +57,11 @@ export interface FakeXOptions {
   now?: () => number
   /** max_results when the request gives none (X's default is 10). */
   pageSizeDefault?: number
+  /**
+   * Serve HTTPS with this PEM key and certificate instead of plain HTTP, for clients that cannot
+   * be given an HTTP agent (twitter-api-v2 inside workerd uses its default https agent).
+   */
+  tls?: { key: string; cert: string }
 }
 
 export interface FakeX {
@@ -819,14 +826,15 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     answer(status, result, headers)
   }
 
-  const server = await listen((req, res) => {
+  const onRequest: http.RequestListener = (req, res) => {
     handle(req, res).catch((error: unknown) => {
       // A bug in the fake must show up in the test, not hang it.
       console.error('fake X failed', error)
       if (!res.headersSent) sendJson(res, 500, generic(500, 'Internal Server Error'), {}, PROBLEM)
       else res.destroy()
     })
-  })
+  }
+  const server = options.tls ? await listenTls(onRequest, options.tls) : await listen(onRequest)
 
   return {
     url: server.url,
@@ -861,5 +869,24 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       for (const e of endpoint ? [endpoint] : all) currentWindow(e).remaining = 0
     },
     close: () => server.close(),
+  }
+}
+
+/** Like `listen` in ./http, over TLS: 127.0.0.1, a random port, a close() that does not wait. */
+async function listenTls(handler: http.RequestListener, tls: { key: string; cert: string }): Promise<RunningServer> {
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, handler)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `https://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // As in ./http: unanswered requests and kept-alive sockets must not block shutdown.
+        server.closeAllConnections()
+      }),
   }
 }
