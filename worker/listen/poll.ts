@@ -53,10 +53,11 @@ export async function pollSource(deps: PollDeps, sourceId: string, { force = fal
   const { sql, context } = deps
   const started = context.clock.now()
   const token = crypto.randomUUID()
+  const leaseSeconds = deps.leaseSeconds ?? 120
   const [source] = await sql<ClaimedSource[]>`
     update source
        set lease_token = ${token},
-           lease_expires_at = now() + make_interval(secs => ${deps.leaseSeconds ?? 120}),
+           lease_expires_at = now() + make_interval(secs => ${leaseSeconds}),
            last_polled_at = ${started}
      where id = ${sourceId}
        and enabled
@@ -73,8 +74,9 @@ export async function pollSource(deps: PollDeps, sourceId: string, { force = fal
       throw new SourceError({ kind: 'misconfigured' }, `The source's settings are invalid: ${describeIssues(settings.error)}`)
     }
     const reader = driver.create({ ...source, settings: settings.data }, context)
-    const controller = new AbortController()
-    fetched = await reader.fetchNew(source.cursor, { signal: controller.signal, now: started })
+    // A fetch that outlives the lease could not commit anyway; stop its retries then.
+    const signal = AbortSignal.timeout(leaseSeconds * 1000)
+    fetched = await reader.fetchNew(source.cursor, { signal, now: started })
   } catch (error) {
     return recordFailure(deps, source, token, error)
   }

@@ -14,21 +14,25 @@ export class RateLimiters {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Runs `request` in turn for `key`; refuses at once while the window is known to be spent. */
+  /**
+   * Runs `request` in turn for `key`. Refuses at once, rather than queueing, while the window is
+   * known to be spent: a request waiting on an empty reservoir would hold its poll until the
+   * process ends, and the platform's reset is the poller's to wait for.
+   */
   async schedule<T>(key: string, request: () => Promise<T>): Promise<T> {
     const limiter = this.limiter(key)
     const state = this.states.get(key)
-    if (state?.remaining === 0 && state.resetAt) {
-      const resetAt = new Date(state.resetAt)
-      if (resetAt > this.clock.now()) {
-        throw new SourceError(
-          { kind: 'rate_limited', resetAt, rateLimit: state },
-          `rate limit for ${key} is spent until ${state.resetAt}`,
-        )
-      }
-      // The window has reset by our clock; whatever the reservoir still says is stale.
+    if (state?.resetAt && new Date(state.resetAt) <= this.clock.now()) {
+      // The window has reset by our clock; what the last headers said no longer holds.
       this.states.delete(key)
       await limiter.updateSettings({ reservoir: null })
+    } else if (state && (state.remaining === 0 || (await limiter.currentReservoir()) === 0)) {
+      // Also when requests since the last headers (timeouts, say) have used up what was left.
+      const resetAt = state.resetAt ? new Date(state.resetAt) : new Date(this.clock.now().getTime() + 60_000)
+      throw new SourceError(
+        { kind: 'rate_limited', resetAt, rateLimit: state },
+        `rate limit for ${key} is spent until ${resetAt.toISOString()}`,
+      )
     }
     return limiter.schedule(request)
   }
