@@ -22,7 +22,10 @@ describe('runScheduledJobs', () => {
         (${'1'.repeat(64)}, ${userId}, ${new Date('2026-11-20T00:00:00Z')}, ${new Date('2026-11-25T11:59:59Z')}),
         (${'2'.repeat(64)}, ${userId}, ${new Date('2026-11-25T00:00:00Z')}, ${new Date('2026-11-25T12:00:01Z')})`
     const reports = await runScheduledJobs(services, now)
-    expect(reports).toEqual([{ job: 'expire-sessions', ok: true, result: { removed: 1 }, ms: expect.any(Number) }])
+    expect(reports).toEqual([
+      { job: 'expire-sessions', ok: true, result: { removed: 1 }, ms: expect.any(Number) },
+      { job: 'classify-mentions', ok: true, result: { classified: 0 }, ms: expect.any(Number) },
+    ])
     const left = await db.sql`select token_hash from session`
     expect(left.map((row) => row.token_hash)).toEqual(['2'.repeat(64)])
   })

@@ -1,8 +1,9 @@
 import type { Services } from '../env'
+import { classifyMentions } from './classify-mentions'
 import { expireSessions } from './expire-sessions'
 import type { Job } from './job'
 
-export const scheduledJobs: Job[] = [expireSessions]
+export const scheduledJobs: Job[] = [expireSessions, classifyMentions]
 
 export type JobReport =
   | { job: string; ok: true; result: Record<string, number>; ms: number }

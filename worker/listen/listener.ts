@@ -1,3 +1,4 @@
+import { classifyPending } from '../classify/pending'
 import type { Clock } from './clock'
 import { pollSource, type PollDeps, type PollOutcome } from './poll'
 
@@ -43,6 +44,7 @@ export async function listen(deps: PollDeps, options: ListenOptions): Promise<vo
   while (!signal.aborted) {
     try {
       const outcomes = await pollDueSources(deps, { concurrency })
+      if (outcomes.some((outcome) => outcome.status === 'ok' && outcome.stored > 0)) await classifyNew(deps)
       if (onPoll) outcomes.forEach(onPoll)
       await sleepUntilDue(deps, clock, idleMs, signal)
     } catch (error) {
@@ -51,6 +53,16 @@ export async function listen(deps: PollDeps, options: ListenOptions): Promise<vo
       console.error('listener:', error instanceof Error ? error.message : error)
       await clock.sleep(idleMs, signal).catch(() => {})
     }
+  }
+}
+
+/** Classifies what the polls just stored, so a mention reaches the inbox already triaged. */
+async function classifyNew(deps: PollDeps) {
+  try {
+    while ((await classifyPending(deps.sql)) > 0) {}
+  } catch (error) {
+    // Unclassified mentions are kept and picked up by the next round or the scheduled job.
+    console.error('classifying new mentions failed:', error instanceof Error ? error.message : error)
   }
 }
 
