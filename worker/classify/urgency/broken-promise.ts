@@ -8,7 +8,7 @@
 // done. The strong phrases (a missed deadline, "was supposed to", "doveva venire") count alone.
 import type { CustomerHistory, Language, UrgencyReason } from '../types'
 import { adjacentNegation, noNegation } from './negation'
-import { anyHit, definePhrases, perLanguage, kindsOf, type Reading } from './phrases'
+import { anyHit, definePhrases, kindsOf, perLanguage, type Reading } from './phrases'
 import { brokenPromiseCap, brokenPromiseExtra, brokenPromisePoints } from './points'
 
 interface Kinds {

@@ -549,3 +549,26 @@ export function anyHit(reading: Reading, set: PhraseSet, negation: Negation, kin
   }
   return false
 }
+
+/**
+ * For signals with several kinds (regulator, legal, press…): the strongest kind's points plus
+ * `extra` for each further kind, capped, and a reason naming every kind found.
+ */
+export function combineKinds(
+  found: number,
+  names: readonly string[],
+  points: readonly number[],
+  extra: number,
+  cap: number,
+): { points: number; reason: string } {
+  let best = 0
+  let count = 0
+  const said: string[] = []
+  for (let kind = 0; kind < names.length; kind++) {
+    if ((found & (1 << kind)) === 0) continue
+    count++
+    best = Math.max(best, points[kind] ?? 0)
+    said.push(names[kind] ?? '')
+  }
+  return { points: Math.min(cap, best + extra * (count - 1)), reason: said.join(' + ') }
+}

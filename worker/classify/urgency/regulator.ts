@@ -5,7 +5,7 @@
 // "юрист не нужен" do not count.
 import type { Language, UrgencyReason } from '../types'
 import { intentNegation } from './negation'
-import { definePhrases, perLanguage, kindsOf, type Reading } from './phrases'
+import { combineKinds, definePhrases, kindsOf, perLanguage, type Reading } from './phrases'
 import { regulatorCap, regulatorExtra, regulatorPoints } from './points'
 
 interface Kinds {
@@ -265,14 +265,5 @@ const points = [regulatorPoints.regulator, regulatorPoints.legal, regulatorPoint
 export function regulator(reading: Reading): UrgencyReason | null {
   const found = kindsOf(reading, regulatorPhrases, intentNegation) // a bit per kind, in the order of `names`
   if (found === 0) return null
-  let best = 0
-  let count = 0
-  const said: string[] = []
-  for (let kind = 0; kind < names.length; kind++) {
-    if ((found & (1 << kind)) === 0) continue
-    count++
-    best = Math.max(best, points[kind] ?? 0)
-    said.push(names[kind] ?? '')
-  }
-  return { signal: 'regulator', points: Math.min(regulatorCap, best + regulatorExtra * (count - 1)), reason: said.join(' + ') }
+  return { signal: 'regulator', ...combineKinds(found, names, points, regulatorExtra, regulatorCap) }
 }

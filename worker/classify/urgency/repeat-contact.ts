@@ -4,7 +4,7 @@
 import type { CustomerHistory, Language, UrgencyReason } from '../types'
 import { adjacentNegation } from './negation'
 import { englishOrdinal, firstNumber } from './numbers'
-import { definePhrases, perLanguage, hitsOf, type Reading } from './phrases'
+import { definePhrases, hitsOf, perLanguage, type Reading } from './phrases'
 import { repeatContactPoints } from './points'
 
 interface Kinds {
