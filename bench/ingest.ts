@@ -5,11 +5,9 @@
 // database of its own.
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { connect } from '../worker/db/connect'
-import { migrate } from '../worker/db/migrate'
-import { loadMigrations } from '../worker/db/migration-files'
 import { storeMentions } from '../worker/listen/store'
 import type { NormalizedMention } from '../worker/sources/mention'
+import { createServerDatabase } from '../test/support/database'
 
 const total = Number(process.env.BENCH_MENTIONS ?? 100_000)
 const perPoll = 1000
@@ -37,14 +35,9 @@ function mentions(): NormalizedMention[] {
 }
 
 async function main() {
-  const admin = connect(serverUrl, { max: 1 })
-  const name = `earshot_bench_${process.pid}`
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const sql = connect(url.toString(), { max: 2 })
+  const db = await createServerDatabase(serverUrl, { migrated: true })
+  const { sql } = db
   try {
-    await migrate(sql, await loadMigrations())
     const [brand] = await sql<{ id: string }[]>`insert into brand (slug, name, time_zone) values ('bench', 'Bench', 'UTC') returning id`
     const [source] = await sql<{ id: string }[]>`
       insert into source (brand_id, platform, kind, settings) values (${brand!.id}, 'x', 'mentions', '{"user_id":"1"}') returning id`
@@ -85,9 +78,7 @@ async function main() {
       JSON.stringify({ bench: 'ingest', mentions: total, rows_per_s: rowsPerS, baseline: 'COPY', baseline_rows_per_s: copyRowsPerS, ratio, goal: '>= 0.5', met: ratio >= 0.5 }),
     )
   } finally {
-    await sql.end({ timeout: 5 })
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end({ timeout: 5 })
+    await db.close()
   }
 }
 

@@ -3,12 +3,11 @@
 // bare minimum: a loop that fetches the same endpoint every second and stores nothing; whatever
 // Earshot adds on top of that (leases, validation, the transaction) is the ratio.
 import { connect } from '../worker/db/connect'
-import { migrate } from '../worker/db/migrate'
-import { loadMigrations } from '../worker/db/migration-files'
 import { systemClock } from '../worker/listen/clock'
 import { listen } from '../worker/listen/listener'
 import { RateLimiters } from '../worker/sources/limiter'
 import { startFakeX, type FakeX } from '../test/fakes/x'
+import { createServerDatabase } from '../test/support/database'
 
 const total = Number(process.env.BENCH_MENTIONS ?? 1000)
 const perSecond = 25
@@ -101,21 +100,16 @@ async function earshot(fake: FakeX, url: string): Promise<number[]> {
 }
 
 async function main() {
-  const admin = connect(serverUrl, { max: 1 })
-  const name = `earshot_bench_latency_${process.pid}`
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const migrating = connect(url.toString(), { max: 1 })
-  await migrate(migrating, await loadMigrations())
-  await migrating.end()
+  const db = await createServerDatabase(serverUrl, { migrated: true })
+  // The listener brings its own pool; this one only made and migrated the database.
+  await db.sql.end()
   const fakes = [await startFakeX(), await startFakeX()]
   try {
     for (const fake of fakes) for (let n = 1; n <= 50; n++) fake.addUser({ id: String(2000 + n), username: `c${n}`, name: `C ${n}` })
     process.stderr.write(`baseline: plain fetch loop, ${total} mentions at ~${perSecond}/s\n`)
     const floor = await baseline(fakes[0]!)
     process.stderr.write(`earshot: listener on PostgreSQL, ${total} mentions at ~${perSecond}/s\n`)
-    const ours = await earshot(fakes[1]!, url.toString())
+    const ours = await earshot(fakes[1]!, db.url)
     const p50 = percentile(ours, 50)
     const p95 = percentile(ours, 95)
     const baseP95 = percentile(floor, 95)
@@ -136,8 +130,7 @@ async function main() {
     )
   } finally {
     await Promise.all(fakes.map((fake) => fake.close()))
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end({ timeout: 5 })
+    await db.close()
   }
 }
 

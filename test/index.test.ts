@@ -3,13 +3,11 @@
 import { type AddressInfo, createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import worker from '../worker/index'
-import { createTestDatabase, type TestDatabase } from './support/database'
+import { createTestDatabase, onePoolOnPglite, type TestDatabase } from './support/database'
 import { insertBrand, insertUser, latestMigration } from './support/fixtures'
 import { type Running, startWorker } from './support/process'
 
 const hyperdrive = (url: string) => ({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url })
-// PGlite is one session: the Worker must not interleave statements over several connections there.
-const onePoolOnPglite = (db: TestDatabase): Record<string, string> => (db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {})
 
 describe('the Worker in workerd', () => {
   let db: TestDatabase

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoUsers } from '../worker/demo/seed'
-import { createTestDatabase, type TestDatabase } from './support/database'
+import { createTestDatabase, onePoolOnPglite, type TestDatabase } from './support/database'
 import { latestMigration } from './support/fixtures'
 import { runScript, startNode } from './support/process'
 
@@ -62,8 +62,6 @@ describe('Node with the embedded database', () => {
 })
 
 describe('Node with DATABASE_URL', () => {
-  // Without a server, the "server" here is an embedded PGlite: one session, so one connection.
-  const onePoolOnPglite = (): Record<string, string> => (db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {})
   let db: TestDatabase
   beforeAll(async () => {
     db = await createTestDatabase({ migrated: false })
@@ -71,7 +69,7 @@ describe('Node with DATABASE_URL', () => {
   afterAll(() => db.close())
 
   it('migrates that database and writes no demo data unless asked', async () => {
-    const plain = await startNode({ DATABASE_URL: db.url, ...onePoolOnPglite() })
+    const plain = await startNode({ DATABASE_URL: db.url, ...onePoolOnPglite(db) })
     try {
       expect(await health(plain.url)).toMatchObject({ status: 200, body: { status: 'ok', runtime: 'node' } })
       expect(plain.output()).toContain('Applied migration sql/0001_core.sql')
@@ -83,7 +81,7 @@ describe('Node with DATABASE_URL', () => {
     const [counts] = await db.sql`select (select count(*) from brand)::int as brands, (select count(*) from app_user)::int as users`
     expect(counts).toEqual({ brands: 0, users: 0 })
 
-    const withDemo = await startNode({ DATABASE_URL: db.url, ...onePoolOnPglite() }, ['--demo'])
+    const withDemo = await startNode({ DATABASE_URL: db.url, ...onePoolOnPglite(db) }, ['--demo'])
     try {
       expect(withDemo.output()).toContain('Added the demo brand and users')
       expect(withDemo.output()).toContain('Demo log-ins')

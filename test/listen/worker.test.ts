@@ -4,7 +4,7 @@
 // to trust through NODE_EXTRA_CA_CERTS (miniflare adds that file to workerd's trusted CAs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeX, type FakeX } from '../fakes/x'
-import { createTestDatabase, type TestDatabase } from '../support/database'
+import { createTestDatabase, onePoolOnPglite, type TestDatabase } from '../support/database'
 import { insertBrand } from '../support/fixtures'
 import { type Running, startWorker } from '../support/process'
 import { selfSignedCertificate, type TestCertificate } from '../support/tls'
@@ -37,7 +37,7 @@ describe('the X source in the Worker runtime', () => {
         X_BEARER_TOKEN: fake.bearerToken,
         LISTEN_SECONDS_PER_CRON: String(listenSeconds),
         // PGlite is one session: the Worker must not spread its statements over several connections.
-        ...(db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}),
+        ...onePoolOnPglite(db),
       },
     )
   })

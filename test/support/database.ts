@@ -20,6 +20,21 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   return database
 }
 
+/** A fresh database on the PostgreSQL server at `serverUrl`, dropped again by close(). */
+export async function createServerDatabase(serverUrl: string, { migrated = false } = {}): Promise<TestDatabase> {
+  const database = await onServer(serverUrl)
+  if (migrated) await migrate(database.sql, await loadMigrations())
+  return database
+}
+
+/**
+ * Settings for an Earshot process started on `db`: PGlite is one session, so a process sharing
+ * it with the test must use one connection (see worker/node.ts).
+ */
+export function onePoolOnPglite(db: TestDatabase): Record<string, string> {
+  return db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}
+}
+
 async function onServer(serverUrl: string): Promise<TestDatabase> {
   const admin = connect(serverUrl, { max: 1 })
   const name = `earshot_test_${randomBytes(6).toString('hex')}`

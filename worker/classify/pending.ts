@@ -90,3 +90,10 @@ export async function classifyPending(sql: Sql, { batchSize = 500, stale = false
     return pending.length
   })
 }
+
+/** Runs classifyPending batch after batch until nothing is left; returns how many it did. */
+export async function classifyAllPending(sql: Sql, options: ClassifyRunOptions = {}): Promise<number> {
+  let classified = 0
+  for (let batch = await classifyPending(sql, options); batch > 0; batch = await classifyPending(sql, options)) classified += batch
+  return classified
+}

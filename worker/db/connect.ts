@@ -19,12 +19,3 @@ export function connect(url: string, { max, fetchTypes = true }: ConnectOptions)
     onnotice: () => {},
   })
 }
-
-/** Rejects when `promise` has not settled within `ms`, so a stalled database cannot hang a request. */
-export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { within } from '../db/connect'
+import { within } from '../within'
 import { appliedVersion } from '../db/migrate'
 import type { AppEnv } from '../env'
 

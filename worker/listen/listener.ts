@@ -1,4 +1,4 @@
-import { classifyPending } from '../classify/pending'
+import { classifyAllPending } from '../classify/pending'
 import type { Clock } from './clock'
 import { pollSource, type PollDeps, type PollOutcome } from './poll'
 
@@ -59,7 +59,7 @@ export async function listen(deps: PollDeps, options: ListenOptions): Promise<vo
 /** Classifies what the polls just stored, so a mention reaches the inbox already triaged. */
 async function classifyNew(deps: PollDeps) {
   try {
-    while ((await classifyPending(deps.sql)) > 0) {}
+    await classifyAllPending(deps.sql)
   } catch (error) {
     // Unclassified mentions are kept and picked up by the next round or the scheduled job.
     console.error('classifying new mentions failed:', error instanceof Error ? error.message : error)

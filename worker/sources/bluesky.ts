@@ -1,7 +1,8 @@
 import { Agent, CredentialSession, XRPCError } from '@atproto/api'
 import { z } from 'zod'
 import { withRetry } from '../listen/retry'
-import { backfillPages, deadline, languageHint, requireSecret, secretVariable } from './common'
+import { backfillPages, languageHint, requireSecret, secretVariable } from './common'
+import { within } from '../within'
 import type { SourceConfig, SourceContext, SourceDriver } from './driver'
 import { describeIssues, normalizedMention, type NormalizedMention, type RejectedItem } from './mention'
 import type { RateLimitState } from './rate-limit'
@@ -367,7 +368,7 @@ class BlueskySource implements MentionSource {
     const { limiters, requestTimeoutMs } = this.context
     const key = `bluesky:${this.source.settings.identifier}:${nsid}`
     try {
-      const response = await limiters.schedule(key, () => deadline(request(), requestTimeoutMs, `Bluesky ${nsid}`))
+      const response = await limiters.schedule(key, () => within(requestTimeoutMs, request(), `Bluesky ${nsid}`))
       const rateLimit = readRateLimit(response.headers)
       await limiters.observe(key, rateLimit)
       return { body: response.data, rateLimit }

@@ -3,15 +3,6 @@ import { SourceError } from './source'
 
 // Small pieces every source needs the same way.
 
-/** Rejects when `promise` has not settled within `ms`: some runtimes let a request to a dead host hang. */
-export function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 /** Numeric ids (X's snowflakes) outgrow doubles; compare them as integers. */
 export function isNewerId(id: string, than: string | null): boolean {
   if (than === null) return true

@@ -1,7 +1,8 @@
 import { createRestAPIClient, MastoDeserializeError, MastoHttpError, type mastodon } from 'masto'
 import { z } from 'zod'
 import { withRetry } from '../listen/retry'
-import { backfillPages, deadline, isNewerId, languageHint, requireSecret, secretVariable } from './common'
+import { backfillPages, isNewerId, languageHint, requireSecret, secretVariable } from './common'
+import { within } from '../within'
 import type { SourceConfig, SourceContext, SourceDriver } from './driver'
 import { describeIssues, normalizedMention, type NormalizedMention, type RejectedItem } from './mention'
 import type { RateLimitState } from './rate-limit'
@@ -218,7 +219,7 @@ class MastodonSource implements MentionSource {
     const { limiters, requestTimeoutMs } = this.context
     try {
       const response = await limiters.schedule(this.limiterKey, () =>
-        deadline(Promise.resolve(request()), requestTimeoutMs, `Mastodon ${this.endpoint}`),
+        within(requestTimeoutMs, Promise.resolve(request()), `Mastodon ${this.endpoint}`),
       )
       const rateLimit = readRateLimit(response.headers)
       await limiters.observe(this.limiterKey, rateLimit)

@@ -6,7 +6,8 @@ import type { SourceConfig, SourceContext, SourceDriver } from './driver'
 import { describeIssues, normalizedMention, type NormalizedMention, type RejectedItem } from './mention'
 import type { RateLimitState } from './rate-limit'
 import { SourceError, type FetchOptions, type FetchResult, type MentionSource } from './source'
-import { backfillPages, deadline, isNewerId, languageHint, requireSecret, secretVariable } from './common'
+import { backfillPages, isNewerId, languageHint, requireSecret, secretVariable } from './common'
+import { within } from '../within'
 
 export const xSettings = z.object({
   /** Tests point this at the fake X server. */
@@ -148,9 +149,9 @@ class XSource implements MentionSource {
     const { limiters, requestTimeoutMs } = this.context
     try {
       const response = await limiters.schedule(limiterKey, () =>
-        deadline(
-          this.client.v2.get(endpoint, params, { fullResponse: true, prefix: this.prefix, timeout: requestTimeoutMs }),
+        within(
           requestTimeoutMs,
+          this.client.v2.get(endpoint, params, { fullResponse: true, prefix: this.prefix, timeout: requestTimeoutMs }),
           `X ${endpoint}`,
         ),
       )
