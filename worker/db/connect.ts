@@ -19,3 +19,17 @@ export function connect(url: string, { max, fetchTypes = true }: ConnectOptions)
     onnotice: () => {},
   })
 }
+
+/** A transaction's handle: what `sql.begin` passes to its callback. */
+export type Tx = postgres.TransactionSql
+
+/**
+ * Ids as one array parameter: `= any(${idArray(ids)}::bigint[])`. postgres.js needs the server's
+ * array types to send a JS array, and Hyperdrive connections do not load them (fetchTypes: false),
+ * so the ids go as PostgreSQL's array text instead.
+ */
+export function idArray(ids: Iterable<string>): string {
+  const list = [...ids]
+  for (const id of list) if (!/^\d{1,19}$/.test(id)) throw new TypeError(`not an id: ${JSON.stringify(id)}`)
+  return `{${list.join(',')}}`
+}
