@@ -89,7 +89,7 @@ describe('Node with DATABASE_URL', () => {
       await withDemo.stop()
     }
     const roles = await db.sql<{ role: string }[]>`select role from app_user order by role`
-    expect(roles.map((row) => row.role)).toEqual(['admin', 'agent', 'executive', 'marketing'])
+    expect(roles.map((row) => row.role)).toEqual(demoUsers.map((user) => user.role).sort())
   })
 })
 

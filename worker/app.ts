@@ -3,6 +3,10 @@ import type { AppEnv } from './env'
 import { sessionRoutes } from './auth/session'
 import { healthRoutes } from './health/route'
 import { sourceRoutes } from './sources/routes'
+import { caseRoutes } from './cases/routes'
+import { customerRoutes } from './customers/routes'
+import { notificationRoutes } from './notify/routes'
+import { promiseRoutes } from './promises/routes'
 import { problem } from './http/problem'
 
 export interface AppOptions {
@@ -17,6 +21,10 @@ export function createApp({ assets }: AppOptions = {}) {
   app.route('/', healthRoutes)
   app.route('/', sessionRoutes)
   app.route('/', sourceRoutes)
+  app.route('/', caseRoutes)
+  app.route('/', customerRoutes)
+  app.route('/', promiseRoutes)
+  app.route('/', notificationRoutes)
   app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)

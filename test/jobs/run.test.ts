@@ -25,6 +25,9 @@ describe('runScheduledJobs', () => {
     expect(reports).toEqual([
       { job: 'expire-sessions', ok: true, result: { removed: 1 }, ms: expect.any(Number) },
       { job: 'classify-mentions', ok: true, result: { classified: 0 }, ms: expect.any(Number) },
+      { job: 'route-mentions', ok: true, result: { filed: 0, opened: 0, reopened: 0, assigned: 0 }, ms: expect.any(Number) },
+      { job: 'sla-sweep', ok: true, result: { breached: 0 }, ms: expect.any(Number) },
+      { job: 'promise-sweep', ok: true, result: { reminded: 0, broken: 0 }, ms: expect.any(Number) },
     ])
     const left = await db.sql`select token_hash from session`
     expect(left.map((row) => row.token_hash)).toEqual(['2'.repeat(64)])

@@ -88,6 +88,12 @@ describe('the X source in the Worker runtime', () => {
     expect(new Set(stored).size).toBe(stored.length)
     expect(stored.sort()).toEqual([...served].sort())
 
+    // Each poll's mentions are classified and filed on their authors' cases inside the Worker too.
+    const [filed] = await db.sql<{ unfiled: number; cases: number }[]>`
+      select count(*) filter (where case_id is null)::int as unfiled, count(distinct case_id)::int as cases
+        from mention where platform = 'x'`
+    expect(filed, running.output()).toEqual({ unfiled: 0, cases: 20 })
+
     const [source] = await db.sql<{ cursor: string | null; last_success_at: Date | null; last_error: string | null }[]>`
       select cursor, last_success_at, last_error from source where id = ${sourceId}`
     expect(source!.cursor).toBe(later.at(-1))

@@ -11,11 +11,17 @@ interface DemoUser {
   email: string
   name: string
   languages: string[]
-  /** [ISO weekday, start, end] in the brand's time zone. */
+  /** [ISO weekday, start, end] in the brand's time zone; an end not after the start runs overnight. */
   shifts: [number, string, string][]
+  /** A member of the care team, whom routing assigns cases to. */
+  care: boolean
 }
 
 const weekdays = [1, 2, 3, 4, 5]
+
+// Nobody resolves cases in the demo while the replay keeps feeding it, so each person can carry
+// more than a real day's work before cases wait in the queue.
+const demoCapacity = 60
 
 export const demoUsers: DemoUser[] = [
   {
@@ -24,6 +30,16 @@ export const demoUsers: DemoUser[] = [
     name: 'Maria Tamm',
     languages: ['et', 'ru', 'en'],
     shifts: [...weekdays.map((day): [number, string, string] => [day, '08:00', '16:00']), [6, '10:00', '16:00']],
+    care: true,
+  },
+  {
+    // Evenings, nights and weekends, so the demo inbox has an owner on shift at any hour.
+    role: 'agent',
+    email: 'nights@earshot.example',
+    name: 'Ilja Smirnov',
+    languages: ['ru', 'et', 'en'],
+    shifts: [...weekdays.map((day): [number, string, string] => [day, '16:00', '08:00']), [6, '00:00', '24:00'], [7, '00:00', '24:00']],
+    care: true,
   },
   {
     role: 'executive',
@@ -31,14 +47,16 @@ export const demoUsers: DemoUser[] = [
     name: 'Jaan Kask',
     languages: ['et', 'en', 'de'],
     shifts: weekdays.map((day) => [day, '09:00', '18:00']),
+    care: false,
   },
-  { role: 'marketing', email: 'marketing@earshot.example', name: 'Sofia Rossi', languages: ['it', 'en', 'es'], shifts: [] },
+  { role: 'marketing', email: 'marketing@earshot.example', name: 'Sofia Rossi', languages: ['it', 'en', 'es'], shifts: [], care: false },
   {
     role: 'admin',
     email: 'admin@earshot.example',
     name: 'Alex Morgan',
     languages: ['en', 'ru'],
     shifts: weekdays.map((day) => [day, '12:00', '20:00']),
+    care: true,
   },
 ]
 
@@ -62,8 +80,8 @@ const holidays = [
 
 /**
  * Writes the demo brand (a telco in Tallinn), its hours, holidays and SLA policy, a care team
- * and one user per role. Does nothing when the demo brand is already there, so it is safe on
- * every start.
+ * and a user for each role (two care agents, one by day and one by night). Does nothing when
+ * the demo brand is already there, so it is safe on every start.
  */
 export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
   const passwordHash = await hashPassword(demoPassword)
@@ -103,14 +121,14 @@ export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
       insert into source (brand_id, platform, kind, name, settings, poll_interval_seconds)
       values (${brand.id}, 'demo', 'replay', 'Demo replay', ${tx.json({ speed: 60, loop: true })}, 5)`
 
-    const userIds = new Map<Role, string>()
+    const userIds = new Map<string, string>()
     for (const user of demoUsers) {
       const [row] = await tx<{ id: string }[]>`
-        insert into app_user (email, name, role, password_hash, languages)
-        values (${user.email}, ${user.name}, ${user.role}, ${passwordHash}, ${user.languages})
+        insert into app_user (email, name, role, password_hash, languages, capacity)
+        values (${user.email}, ${user.name}, ${user.role}, ${passwordHash}, ${user.languages}, ${demoCapacity})
         on conflict (lower(email)) do update set email = excluded.email
         returning id`
-      userIds.set(user.role, row!.id)
+      userIds.set(user.email, row!.id)
       if (user.shifts.length > 0) {
         await tx`
           insert into user_shift ${tx(
@@ -122,11 +140,11 @@ export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
 
     const [team] = await tx<{ id: string }[]>`
       insert into team (brand_id, name, lead_id)
-      values (${brand.id}, 'Care', ${userIds.get('admin')!})
+      values (${brand.id}, 'Care', ${userIds.get('admin@earshot.example')!})
       returning id`
     await tx`
       insert into team_member ${tx(
-        (['agent', 'admin'] as const).map((role) => ({ team_id: team!.id, user_id: userIds.get(role)! })),
+        demoUsers.filter((user) => user.care).map((user) => ({ team_id: team!.id, user_id: userIds.get(user.email)! })),
       )}`
     return { seeded: true }
   })

@@ -38,3 +38,16 @@ export async function jsonBody<Schema extends z.ZodType>(
   }
   return { ok: true, data: parsed.data }
 }
+
+/** Like jsonBody, for actions whose body may be left out entirely: no body reads as `{}`. */
+export async function optionalJsonBody<Schema extends z.ZodType>(
+  c: Context,
+  schema: Schema,
+): Promise<{ ok: true; data: z.infer<Schema> } | { ok: false; response: Response }> {
+  const length = c.req.header('content-length')
+  const empty = length === '0' || (length === undefined && !c.req.header('content-type') && !c.req.header('transfer-encoding'))
+  if (!empty) return jsonBody(c, schema)
+  const parsed = schema.safeParse({})
+  if (parsed.success) return { ok: true, data: parsed.data }
+  return jsonBody(c, schema)
+}

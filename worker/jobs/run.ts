@@ -2,8 +2,12 @@ import type { Services } from '../env'
 import { classifyMentions } from './classify-mentions'
 import { expireSessions } from './expire-sessions'
 import type { Job } from './job'
+import { promiseSweep } from './promise-sweep'
+import { routeMentions } from './route-mentions'
+import { slaSweep } from './sla-sweep'
 
-export const scheduledJobs: Job[] = [expireSessions, classifyMentions]
+// In this order: a mention classified in this run is routed in this run, and its case's clocks are swept.
+export const scheduledJobs: Job[] = [expireSessions, classifyMentions, routeMentions, slaSweep, promiseSweep]
 
 export type JobReport =
   | { job: string; ok: true; result: Record<string, number>; ms: number }

@@ -1,4 +1,5 @@
 import { classifyAllPending } from '../classify/pending'
+import { routeAllPending } from '../cases/route'
 import type { Clock } from './clock'
 import { pollSource, type PollDeps, type PollOutcome } from './poll'
 
@@ -44,7 +45,7 @@ export async function listen(deps: PollDeps, options: ListenOptions): Promise<vo
   while (!signal.aborted) {
     try {
       const outcomes = await pollDueSources(deps, { concurrency })
-      if (outcomes.some((outcome) => outcome.status === 'ok' && outcome.stored > 0)) await classifyNew(deps)
+      if (outcomes.some((outcome) => outcome.status === 'ok' && outcome.stored > 0)) await triageNew(deps)
       if (onPoll) outcomes.forEach(onPoll)
       await sleepUntilDue(deps, clock, idleMs, signal)
     } catch (error) {
@@ -56,13 +57,14 @@ export async function listen(deps: PollDeps, options: ListenOptions): Promise<vo
   }
 }
 
-/** Classifies what the polls just stored, so a mention reaches the inbox already triaged. */
-async function classifyNew(deps: PollDeps) {
+/** Classifies and routes what the polls just stored, so a mention reaches the inbox triaged and owned. */
+async function triageNew(deps: PollDeps) {
   try {
     await classifyAllPending(deps.sql)
+    await routeAllPending(deps.sql, { now: () => deps.context.clock.now() })
   } catch (error) {
-    // Unclassified mentions are kept and picked up by the next round or the scheduled job.
-    console.error('classifying new mentions failed:', error instanceof Error ? error.message : error)
+    // Unclassified or unrouted mentions are kept and picked up by the next round or the scheduled job.
+    console.error('triaging new mentions failed:', error instanceof Error ? error.message : error)
   }
 }
 

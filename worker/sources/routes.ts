@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { requireRole, type AuthedEnv } from '../auth/session'
+import { audit } from '../audit'
 import { problem } from '../http/problem'
 import { jsonBody } from '../http/validate'
 import { sourceKinds, type SourceKind } from './driver'
@@ -67,7 +68,7 @@ export const sourceRoutes = new Hono<AuthedEnv>()
       values (${input.brand_id}, ${input.platform}, ${input.kind}, ${input.name ?? null}, ${input.query ?? null},
               ${JSON.stringify(checked.settings)}::text::jsonb, ${input.poll_interval_seconds}, ${input.enabled})
       returning id`
-    await audit(c, 'source.create', created!.id, { platform: input.platform, kind: input.kind })
+    await auditSource(c, 'source.create', created!.id, { platform: input.platform, kind: input.kind })
     const [view] = await health(c, created!.id)
     return c.json({ source: view }, 201)
   })
@@ -106,7 +107,7 @@ export const sourceRoutes = new Hono<AuthedEnv>()
         next_poll_at = case when ${resuming || queryChanged} then now() else next_poll_at end,
         updated_at = now()
       where id = ${id.data}`
-    await audit(c, 'source.update', id.data, { fields: Object.keys(change) })
+    await auditSource(c, 'source.update', id.data, { fields: Object.keys(change) })
     const [view] = await health(c, id.data)
     return c.json({ source: view })
   })
@@ -116,7 +117,7 @@ export const sourceRoutes = new Hono<AuthedEnv>()
     // Mentions stay: they belong to customers and cases, not to the source that found them.
     const deleted = await c.env.sql`delete from source where id = ${id.data}`
     if (deleted.count === 0) return notFound(id.data)
-    await audit(c, 'source.delete', id.data, {})
+    await auditSource(c, 'source.delete', id.data, {})
     return c.body(null, 204)
   })
   .get('/api/sources/:id/rejected', async (c) => {
@@ -171,10 +172,8 @@ async function health(c: Context<AuthedEnv>, id?: string) {
      order by s.id`
 }
 
-async function audit(c: Context<AuthedEnv>, action: string, targetId: string, detail: Record<string, unknown>) {
-  await c.env.sql`
-    insert into audit_log (actor_id, action, target_type, target_id, detail)
-    values (${c.get('user').id}, ${action}, 'source', ${targetId}, ${JSON.stringify(detail)}::text::jsonb)`
+function auditSource(c: Context<AuthedEnv>, action: string, targetId: string, detail: Record<string, unknown>) {
+  return audit(c.env.sql, { actorId: c.get('user').id, action, targetType: 'source', targetId, detail })
 }
 
 function notFound(id: string) {

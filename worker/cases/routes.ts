@@ -1,0 +1,104 @@
+// The case API: the queue and a case's timeline for everyone in care, and the actions on a case.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { requireRole, type AuthedEnv } from '../auth/session'
+import { problem } from '../http/problem'
+import { jsonBody, optionalJsonBody } from '../http/validate'
+import { assignCase, claimCase, type CaseActionResult } from './ownership'
+import { recordReply } from './reply'
+import { resolveCase, setWaiting } from './status'
+import { caseTimeline } from './timeline'
+import { listCases, readCase } from './queries'
+
+const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id')
+const reason = z.string().trim().min(1).max(1000)
+
+const listFilter = z.object({
+  owner: z.enum(['me', 'none', 'any']).default('any'),
+  status: z.enum(['open', 'resolved', 'all']).default('open'),
+  brand: id.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+})
+
+const claimBody = z.object({ reason: reason.optional() }).strict()
+const assignBody = z.object({ user_id: id, reason }).strict()
+const replyBody = z
+  .object({
+    channel: z.enum(['public', 'private']),
+    body: z.string().trim().min(1).max(10_000),
+    promise: z.object({ text: z.string().trim().min(1).max(1000), due_at: z.iso.datetime({ offset: true }) }).strict().optional(),
+  })
+  .strict()
+const resolveBody = z.object({ note: z.string().trim().min(1).max(1000).optional() }).strict()
+const waitingBody = z.object({ waiting: z.boolean() }).strict()
+
+const care = requireRole('agent', 'admin', 'executive')
+const acting = requireRole('agent', 'admin')
+
+function answer<T>(result: CaseActionResult<T> | { ok: false; status: 404 | 409; detail: string; blockers?: unknown }, ok = 200) {
+  if (result.ok) return Response.json(result.value, { status: ok })
+  const { ok: _, status, detail, ...extra } = result
+  const titles = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' } as const
+  return problem({ status, title: titles[status], detail, ...extra })
+}
+
+function badId(value: string) {
+  return problem({ status: 400, title: 'Bad Request', detail: `"${value}" is not a case id.` })
+}
+
+export const caseRoutes = new Hono<AuthedEnv>()
+  .get('/api/cases', care, async (c) => {
+    const filter = listFilter.safeParse(c.req.query())
+    if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: filter.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') })
+    return c.json({ cases: await listCases(c.env.sql, { ...filter.data, userId: c.get('user').id }) })
+  })
+  .get('/api/cases/:id', care, async (c) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return badId(c.req.param('id'))
+    const found = await readCase(c.env.sql, caseId.data)
+    if (!found) return problem({ status: 404, title: 'Not Found', detail: `There is no case ${caseId.data}.` })
+    return c.json({ case: found, timeline: await caseTimeline(c.env.sql, caseId.data) })
+  })
+  .post('/api/cases/:id/claim', acting, async (c) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return badId(c.req.param('id'))
+    const body = await optionalJsonBody(c, claimBody)
+    if (!body.ok) return body.response
+    return answer(await claimCase(c.env.sql, { caseId: caseId.data, actor: c.get('user'), reason: body.data.reason }))
+  })
+  .post('/api/cases/:id/assign', acting, async (c) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return badId(c.req.param('id'))
+    const body = await jsonBody(c, assignBody)
+    if (!body.ok) return body.response
+    return answer(await assignCase(c.env.sql, { caseId: caseId.data, actor: c.get('user'), toUserId: body.data.user_id, reason: body.data.reason }))
+  })
+  .post('/api/cases/:id/replies', acting, async (c) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return badId(c.req.param('id'))
+    const body = await jsonBody(c, replyBody)
+    if (!body.ok) return body.response
+    const { channel, promise } = body.data
+    const result = await recordReply(c.env.sql, {
+      caseId: caseId.data,
+      actor: c.get('user'),
+      channel,
+      body: body.data.body,
+      promise: promise && { text: promise.text, dueAt: new Date(promise.due_at) },
+    })
+    return answer(result, 201)
+  })
+  .post('/api/cases/:id/resolve', acting, async (c) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return badId(c.req.param('id'))
+    const body = await optionalJsonBody(c, resolveBody)
+    if (!body.ok) return body.response
+    return answer(await resolveCase(c.env.sql, { caseId: caseId.data, actor: c.get('user'), note: body.data.note }))
+  })
+  .post('/api/cases/:id/waiting', acting, async (c) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return badId(c.req.param('id'))
+    const body = await jsonBody(c, waitingBody)
+    if (!body.ok) return body.response
+    return answer(await setWaiting(c.env.sql, { caseId: caseId.data, actor: c.get('user'), waiting: body.data.waiting }))
+  })
