@@ -6,7 +6,7 @@ import { parseConfig } from '../../worker/config'
 import { connect, type Sql } from '../../worker/db/connect'
 import { promiseSweep } from '../../worker/jobs/promise-sweep'
 import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertBrand, insertCustomer, insertUser } from '../support/fixtures'
+import { type CareTeam, insertCareTeam, insertCustomer, insertUser } from '../support/fixtures'
 
 let db: TestDatabase
 beforeAll(async () => {
@@ -22,23 +22,15 @@ beforeEach(async () => {
 const due = new Date('2026-11-20T09:00:00Z')
 const minutes = (n: number) => new Date(due.getTime() + n * 60_000)
 
-interface World {
-  brandId: string
-  ownerId: string
+interface World extends CareTeam {
   makerId: string
-  leadId: string
-  teamId: string
 }
 
 let serial = 0
+/** A care team and one more agent, who makes the promises. */
 async function world(sql: Sql): Promise<World> {
-  serial++
-  const brandId = await insertBrand(sql, `brand-${serial}`)
-  const ownerId = await insertUser(sql, `owner${serial}@example.com`)
-  const makerId = await insertUser(sql, `maker${serial}@example.com`)
-  const leadId = await insertUser(sql, `lead${serial}@example.com`, 'admin')
-  const [team] = await sql<{ id: string }[]>`insert into team (brand_id, name, lead_id) values (${brandId}, 'Care', ${leadId}) returning id`
-  return { brandId, ownerId, makerId, leadId, teamId: team!.id }
+  const team = await insertCareTeam(sql)
+  return { ...team, makerId: await insertUser(sql, `maker${++serial}@example.com`) }
 }
 
 async function openCase(w: World, fields: { ownerId?: string | null; language?: string | null; priority?: number } = {}): Promise<string> {

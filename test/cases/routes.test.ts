@@ -7,12 +7,14 @@ import { caseRoutes } from '../../worker/cases/routes'
 import { parseConfig } from '../../worker/config'
 import { hashPassword } from '../../worker/auth/password'
 import type { Services } from '../../worker/env'
+import { apiClient, type ApiClient } from '../support/api'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { allWeek, insertAgent, insertIdentity, insertRoutingBrand, type RoutingBrand } from '../support/routing'
 
 const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', caseRoutes)
 let db: TestDatabase
 let services: Services
+let api: ApiClient
 let brand: RoutingBrand
 const people: Record<string, { id: string; cookie: string }> = {}
 const password = 'correct horse battery'
@@ -20,6 +22,7 @@ const password = 'correct horse battery'
 beforeAll(async () => {
   db = await createTestDatabase()
   services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
+  api = apiClient(app, services)
   brand = await insertRoutingBrand(db.sql, 'api')
   const hash = await hashPassword(password)
   const specs = [
@@ -38,18 +41,8 @@ beforeAll(async () => {
 })
 afterAll(() => db.close())
 
-async function logIn(email: string): Promise<string> {
-  const response = await call('POST', '/api/session', { email, password })
-  expect(response.status).toBe(201)
-  return response.headers.get('set-cookie')!.split(';')[0]!
-}
-
-function call(method: string, path: string, body?: unknown, who?: string) {
-  const headers: Record<string, string> = {}
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  if (who) headers.cookie = people[who]!.cookie
-  return app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, services)
-}
+const logIn = async (email: string) => (await api.logIn(email, password)).cookie
+const call = (method: string, path: string, body?: unknown, who?: string) => api.call(method, path, body, who && people[who]!.cookie)
 
 let customers = 0
 async function queuedCase(): Promise<string> {

@@ -7,6 +7,7 @@ import { customerRoutes } from '../../worker/customers/routes'
 import { demoPassword, seedDemo } from '../../worker/demo/seed'
 import type { AppEnv, Services } from '../../worker/env'
 import { problem } from '../../worker/http/problem'
+import { apiClient, type ApiClient } from '../support/api'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { insertCase, insertCustomer } from '../support/fixtures'
 
@@ -22,6 +23,7 @@ const app = new Hono<AppEnv>()
 
 let db: TestDatabase
 let services: Services
+let api: ApiClient
 let brandId: string
 let platformUserIds = 0
 const cookies = new Map<string, string>()
@@ -29,23 +31,18 @@ const cookies = new Map<string, string>()
 beforeAll(async () => {
   db = await createTestDatabase()
   services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
+  api = apiClient(app, services)
   await seedDemo(db.sql)
   const [brand] = await db.sql<{ id: string }[]>`select id from brand where slug = 'nordlink'`
   brandId = brand!.id
   for (const role of ['agent', 'executive', 'marketing', 'admin']) {
-    const response = await call('POST', '/api/session', { email: `${role}@earshot.example`, password: demoPassword })
-    expect(response.status).toBe(201)
-    cookies.set(role, response.headers.get('set-cookie')!.split(';')[0]!)
+    cookies.set(role, (await api.logIn(`${role}@earshot.example`, demoPassword)).cookie)
   }
 })
 afterAll(() => db.close())
 
-function call(method: string, path: string, body?: unknown, role?: string, contentType = 'application/json') {
-  const headers: Record<string, string> = {}
-  if (body !== undefined) headers['content-type'] = contentType
-  if (role) headers.cookie = cookies.get(role)!
-  return app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, services)
-}
+const call = (method: string, path: string, body?: unknown, role?: string, contentType?: string) =>
+  api.call(method, path, body, role && cookies.get(role), contentType)
 
 async function customer() {
   platformUserIds += 1

@@ -7,23 +7,22 @@ import { demoPassword, seedDemo } from '../../worker/demo/seed'
 import type { Services } from '../../worker/env'
 import { notify } from '../../worker/notify/notify'
 import { notificationRoutes } from '../../worker/notify/routes'
+import { apiClient, type ApiClient, type Session } from '../support/api'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', notificationRoutes)
 let db: TestDatabase
 let services: Services
-const cookies = new Map<string, string>()
-const userIds = new Map<string, string>()
+let api: ApiClient
+const sessions = new Map<string, Session>()
 
 beforeAll(async () => {
   db = await createTestDatabase()
   services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
+  api = apiClient(app, services)
   await seedDemo(db.sql)
   for (const role of ['agent', 'admin', 'marketing']) {
-    const response = await call('POST', '/api/session', { email: `${role}@earshot.example`, password: demoPassword })
-    expect(response.status).toBe(201)
-    cookies.set(role, response.headers.get('set-cookie')!.split(';')[0]!)
-    userIds.set(role, ((await response.json()) as { user: { id: string } }).user.id)
+    sessions.set(role, await api.logIn(`${role}@earshot.example`, demoPassword))
   }
 })
 afterAll(() => db.close())
@@ -31,19 +30,14 @@ beforeEach(async () => {
   await db.sql`delete from notification`
 })
 
-function call(method: string, path: string, body?: unknown, role?: string) {
-  const headers: Record<string, string> = {}
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  if (role) headers.cookie = cookies.get(role)!
-  return app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, services)
-}
+const call = (method: string, path: string, body?: unknown, role?: string) => api.call(method, path, body, role && sessions.get(role)!.cookie)
 
 interface Listed {
   notifications: { id: string; kind: string; body: Record<string, unknown>; read_at: string | null }[]
 }
 
 async function tell(role: string, key: string) {
-  await notify(db.sql, [{ userId: userIds.get(role)!, caseId: null, kind: 'assignment', body: { key }, dedupeKey: key }])
+  await notify(db.sql, [{ userId: sessions.get(role)!.userId, caseId: null, kind: 'assignment', body: { key }, dedupeKey: key }])
 }
 
 describe('GET /api/notifications', () => {

@@ -7,51 +7,38 @@ import { parseConfig } from '../../worker/config'
 import { demoPassword, seedDemo } from '../../worker/demo/seed'
 import type { Services } from '../../worker/env'
 import { promiseRoutes } from '../../worker/promises/routes'
+import { apiClient, type ApiClient, type Session } from '../support/api'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { insertCase, insertCustomer } from '../support/fixtures'
 
 const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', promiseRoutes)
 let db: TestDatabase
 let services: Services
+let api: ApiClient
 let brandId: string
-const cookies = new Map<string, string>()
-const userIds = new Map<string, string>()
+const sessions = new Map<string, Session>()
 
 beforeAll(async () => {
   db = await createTestDatabase()
   services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
+  api = apiClient(app, services)
   await seedDemo(db.sql)
   const [brand] = await db.sql<{ id: string }[]>`select id from brand where slug = 'nordlink'`
   brandId = brand!.id
   for (const role of ['agent', 'executive', 'marketing']) {
-    const response = await app.request(
-      '/api/session',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `${role}@earshot.example`, password: demoPassword }),
-      },
-      services,
-    )
-    expect(response.status).toBe(201)
-    cookies.set(role, response.headers.get('set-cookie')!.split(';')[0]!)
-    userIds.set(role, ((await response.json()) as { user: { id: string } }).user.id)
+    sessions.set(role, await api.logIn(`${role}@earshot.example`, demoPassword))
   }
 })
 afterAll(() => db.close())
 
-function call(method: string, path: string, role?: string) {
-  const headers: Record<string, string> = {}
-  if (role) headers.cookie = cookies.get(role)!
-  return app.request(path, { method, headers }, services)
-}
+const call = (method: string, path: string, role?: string) => api.call(method, path, undefined, role && sessions.get(role)!.cookie)
 
 let serial = 0
 async function openPromise(dueAt = new Date(Date.now() + 3_600_000)): Promise<string> {
   const { customerId } = await insertCustomer(db.sql, `route-${++serial}`)
   const caseId = await insertCase(db.sql, brandId, customerId)
   const promise = await db.sql.begin((tx) =>
-    makePromise(tx, { caseId, madeBy: userIds.get('agent')!, text: 'a call back today', dueAt, eventId: null }),
+    makePromise(tx, { caseId, madeBy: sessions.get('agent')!.userId, text: 'a call back today', dueAt, eventId: null }),
   )
   return promise.id
 }
@@ -72,7 +59,7 @@ describe('POST /api/promises/:id/keep', () => {
     expect(promise.settled_at).not.toBeNull()
     const [event] = await db.sql<{ actor_id: string }[]>`
       select actor_id from case_event where kind = 'promise' and body->>'promise_id' = ${id} and body->>'status' = 'kept'`
-    expect(event!.actor_id).toBe(userIds.get('agent'))
+    expect(event!.actor_id).toBe(sessions.get('agent')!.userId)
   })
 
   it('lets an executive keep one too', async () => {

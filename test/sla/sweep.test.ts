@@ -6,7 +6,7 @@ import { connect, type Sql } from '../../worker/db/connect'
 import { slaSweep } from '../../worker/jobs/sla-sweep'
 import { sweepSla } from '../../worker/sla/sweep'
 import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertBrand, insertCustomer, insertUser } from '../support/fixtures'
+import { insertCareTeam, insertCustomer, insertUser } from '../support/fixtures'
 
 let db: TestDatabase
 beforeAll(async () => {
@@ -21,22 +21,7 @@ beforeEach(async () => {
 const start = new Date('2026-11-20T09:00:00Z')
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000)
 
-interface World {
-  brandId: string
-  ownerId: string
-  leadId: string
-  teamId: string
-}
-
 let serial = 0
-async function world(sql: Sql): Promise<World> {
-  serial++
-  const brandId = await insertBrand(sql, `brand-${serial}`)
-  const ownerId = await insertUser(sql, `owner${serial}@example.com`)
-  const leadId = await insertUser(sql, `lead${serial}@example.com`, 'admin')
-  const [team] = await sql<{ id: string }[]>`insert into team (brand_id, name, lead_id) values (${brandId}, 'Care', ${leadId}) returning id`
-  return { brandId, ownerId, leadId, teamId: team!.id }
-}
 
 interface CaseClocks {
   ownerId?: string | null
@@ -101,7 +86,7 @@ async function notifications(caseId: string) {
 
 describe('sweepSla', () => {
   it('marks a passed clock once, escalates, tells owner and lead; a second sweep does nothing', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, { ownerId: w.ownerId, teamId: w.teamId, firstResponseDueAt: minutes(15) })
 
     expect(await sweepSla(db.sql, minutes(16))).toEqual({ breached: 1 })
@@ -129,7 +114,7 @@ describe('sweepSla', () => {
   })
 
   it('raises priority one step when two clocks pass together, with one event per clock', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, {
       ownerId: w.ownerId,
       teamId: w.teamId,
@@ -151,14 +136,14 @@ describe('sweepSla', () => {
   })
 
   it('tells only the lead when nobody owns the case', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, { teamId: w.teamId, firstResponseDueAt: minutes(5) })
     await sweepSla(db.sql, minutes(6))
     expect((await notifications(caseId)).map((row) => row.user_id)).toEqual([w.leadId])
   })
 
   it('tells the leads of all the brand’s teams when the case is in no team', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const otherLead = await insertUser(db.sql, `other-lead${serial}@example.com`, 'admin')
     await db.sql`insert into team (brand_id, name, lead_id) values (${w.brandId}, 'Billing', ${otherLead})`
     await db.sql`insert into team (brand_id, name, lead_id) values (${w.brandId}, 'Leaderless', null)`
@@ -168,14 +153,14 @@ describe('sweepSla', () => {
   })
 
   it('tells an owner who is also the lead once', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, { ownerId: w.leadId, teamId: w.teamId, firstResponseDueAt: minutes(5) })
     await sweepSla(db.sql, minutes(6))
     expect((await notifications(caseId)).map((row) => row.user_id)).toEqual([w.leadId])
   })
 
   it('moves sla_due_at to the next running clock, which breaches in a later sweep', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, {
       ownerId: w.ownerId,
       teamId: w.teamId,
@@ -197,7 +182,7 @@ describe('sweepSla', () => {
   })
 
   it('does not breach a first response that was given, and only corrects sla_due_at', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, { ownerId: w.ownerId, teamId: w.teamId, firstResponseDueAt: minutes(15), resolutionDueAt: minutes(90) })
     // Answered, but sla_due_at still points at the first-response due time.
     await db.sql`update care_case set first_response_at = ${minutes(10)} where id = ${caseId}`
@@ -210,7 +195,7 @@ describe('sweepSla', () => {
   })
 
   it('leaves a case that is not yet due untouched', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const caseId = await caseWith(db.sql, w.brandId, { ownerId: w.ownerId, teamId: w.teamId, firstResponseDueAt: minutes(15) })
     const before = await caseRow(caseId)
     expect(await sweepSla(db.sql, minutes(14))).toEqual({ breached: 0 })
@@ -220,7 +205,7 @@ describe('sweepSla', () => {
   })
 
   it('ignores resolved and closed cases', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const resolved = await caseWith(db.sql, w.brandId, { ownerId: w.ownerId, teamId: w.teamId, status: 'resolved', resolutionDueAt: minutes(5) })
     const before = await caseRow(resolved)
     expect(await sweepSla(db.sql, minutes(60))).toEqual({ breached: 0 })
@@ -229,7 +214,7 @@ describe('sweepSla', () => {
   })
 
   it('works through more cases than one batch holds', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const ids: string[] = []
     for (let n = 0; n < 7; n++) ids.push(await caseWith(db.sql, w.brandId, { teamId: w.teamId, firstResponseDueAt: minutes(n) }))
     expect(await sweepSla(db.sql, minutes(30), { batchSize: 3 })).toEqual({ breached: 7 })
@@ -237,7 +222,7 @@ describe('sweepSla', () => {
   })
 
   it('marks each breach exactly once when two sweeps run at the same time', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     const ids: string[] = []
     for (let n = 0; n < 40; n++) {
       ids.push(await caseWith(db.sql, w.brandId, { ownerId: w.ownerId, teamId: w.teamId, firstResponseDueAt: minutes(n % 10), resolutionDueAt: minutes(20 + (n % 5)) }))
@@ -262,7 +247,7 @@ describe('sweepSla', () => {
 
 describe('sla-sweep job', () => {
   it('runs the sweep and reports how many clocks it marked', async () => {
-    const w = await world(db.sql)
+    const w = await insertCareTeam(db.sql)
     await caseWith(db.sql, w.brandId, { teamId: w.teamId, firstResponseDueAt: minutes(1) })
     const services = { sql: db.sql, config: parseConfig({}), runtime: 'node' as const, secrets: {} }
     expect(slaSweep.name).toBe('sla-sweep')

@@ -4,37 +4,32 @@ import { createApp } from '../../worker/app'
 import { parseConfig } from '../../worker/config'
 import { demoPassword, seedDemo } from '../../worker/demo/seed'
 import type { Services } from '../../worker/env'
+import { apiClient, type ApiClient } from '../support/api'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 const app = createApp()
 let db: TestDatabase
 let services: Services
+let api: ApiClient
 let brandId: string
 const cookies = new Map<string, string>()
 
 beforeAll(async () => {
   db = await createTestDatabase()
   services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
+  api = apiClient(app, services)
   await seedDemo(db.sql)
   const [brand] = await db.sql<{ id: string }[]>`select id from brand where slug = 'nordlink'`
   brandId = brand!.id
-  for (const role of ['admin', 'agent']) {
-    const response = await call('POST', '/api/session', { email: `${role}@earshot.example`, password: demoPassword })
-    expect(response.status).toBe(201)
-    cookies.set(role, response.headers.get('set-cookie')!.split(';')[0]!)
-  }
+  for (const role of ['admin', 'agent']) cookies.set(role, (await api.logIn(`${role}@earshot.example`, demoPassword)).cookie)
 })
 afterAll(() => db.close())
 beforeEach(async () => {
   await db.sql`delete from source where platform <> 'demo'`
 })
 
-function call(method: string, path: string, body?: unknown, role?: string, contentType = 'application/json') {
-  const headers: Record<string, string> = {}
-  if (body !== undefined) headers['content-type'] = contentType
-  if (role) headers.cookie = cookies.get(role)!
-  return app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, services)
-}
+const call = (method: string, path: string, body?: unknown, role?: string, contentType?: string) =>
+  api.call(method, path, body, role && cookies.get(role), contentType)
 
 const xMentions = () => ({
   brand_id: brandId,

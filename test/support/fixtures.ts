@@ -42,6 +42,27 @@ export async function insertUser(sql: Sql, email: string, role = 'agent'): Promi
   return row!.id
 }
 
+export interface CareTeam {
+  brandId: string
+  /** An agent, to own cases. */
+  ownerId: string
+  /** An admin who leads the team. */
+  leadId: string
+  teamId: string
+}
+
+let careTeams = 0
+
+/** A brand of its own with a 'Care' team, its lead and an agent; each call makes new ones. */
+export async function insertCareTeam(sql: Sql): Promise<CareTeam> {
+  const n = ++careTeams
+  const brandId = await insertBrand(sql, `brand-${n}`)
+  const ownerId = await insertUser(sql, `owner${n}@example.com`)
+  const leadId = await insertUser(sql, `lead${n}@example.com`, 'admin')
+  const [team] = await sql<{ id: string }[]>`insert into team (brand_id, name, lead_id) values (${brandId}, 'Care', ${leadId}) returning id`
+  return { brandId, ownerId, leadId, teamId: team!.id }
+}
+
 /** The newest migration in sql/, as /healthz reports it once everything is applied. */
 export async function latestMigration(): Promise<{ version: number; name: string }> {
   const { loadMigrations } = await import('../../worker/db/migration-files')

@@ -1,8 +1,9 @@
 // Promises made to customers ("fixed by Friday 17:00"): made inside a reply, kept by a person,
 // and otherwise reminded about before they fall due and broken when they pass unkept.
 import type { Sql, Tx } from '../db/connect'
-import { notify, type NotificationRequest } from '../notify/notify'
+import { leadIdsOfCase, notify, type NotificationRequest } from '../notify/notify'
 import { raisePriority } from './priority'
+import { customerTime } from './customer-time'
 
 export type PromiseStatus = 'open' | 'kept' | 'broken'
 
@@ -159,11 +160,7 @@ async function breakBatch(tx: Tx, now: Date, batchSize: number): Promise<number>
   const due = await tx<BrokenPromise[]>`
     select p.id, p.case_id, p.made_by, p.text, p.due_at, c.owner_id, c.language, b.time_zone,
            c.status not in ('resolved', 'closed') as case_open,
-           case when c.team_id is not null
-                then coalesce((select jsonb_agg(t.lead_id::text) from team t where t.id = c.team_id and t.lead_id is not null), '[]')
-                else coalesce((select jsonb_agg(distinct t.lead_id::text) from team t
-                                where t.brand_id = c.brand_id and t.lead_id is not null), '[]')
-           end as lead_ids
+           ${leadIdsOfCase(tx)} as lead_ids
       from promise p
       join care_case c on c.id = p.case_id
       join brand b on b.id = c.brand_id
@@ -208,7 +205,6 @@ async function insertEvents(tx: Tx, kind: 'promise' | 'reminder', at: Date, even
 }
 
 interface DraftTemplate {
-  locale: string
   newTime: string
   text: (promised: string, due: string, newTime: string) => string
 }
@@ -217,37 +213,31 @@ interface DraftTemplate {
 // new time for the owner to fill in: only a person can promise again.
 const draftTemplates: Record<string, DraftTemplate> = {
   en: {
-    locale: 'en-GB',
     newTime: '[new time]',
     text: (promised, due, newTime) =>
       `We told you ${promised} by ${due}, and we did not keep that. I am sorry. Our new time for this is ${newTime}, and I will keep you posted until it is done.`,
   },
   et: {
-    locale: 'et-EE',
     newTime: '[uus aeg]',
     text: (promised, due, newTime) =>
       `Lubasime teile: „${promised}“ – hiljemalt ${due}. Me ei pidanud seda lubadust ja mul on väga kahju. Uus aeg on ${newTime} ning annan teile teada, kuidas asi edeneb, kuni see on lahendatud.`,
   },
   ru: {
-    locale: 'ru-RU',
     newTime: '[новое время]',
     text: (promised, due, newTime) =>
       `Мы обещали вам: «${promised}», срок: ${due}. Мы не сдержали это обещание. Простите нас. Новый срок — ${newTime}, и я буду держать вас в курсе, пока всё не будет решено.`,
   },
   it: {
-    locale: 'it-IT',
     newTime: '[nuova scadenza]',
     text: (promised, due, newTime) =>
       `Le avevamo promesso «${promised}» entro ${due}, e non abbiamo mantenuto la promessa. Mi scuso. La nuova scadenza è ${newTime} e Le darò aggiornamenti finché non sarà tutto risolto.`,
   },
   de: {
-    locale: 'de-DE',
     newTime: '[neuer Termin]',
     text: (promised, due, newTime) =>
       `Wir hatten Ihnen „${promised}“ bis ${due} zugesagt, und das haben wir nicht eingehalten. Das tut mir leid. Der neue Termin ist ${newTime}, und ich halte Sie auf dem Laufenden, bis alles erledigt ist.`,
   },
   es: {
-    locale: 'es-ES',
     newTime: '[nueva fecha]',
     text: (promised, due, newTime) =>
       `Le dijimos «${promised}» para el ${due}, y no lo cumplimos. Lo siento. La nueva fecha es ${newTime} y le mantendré al tanto hasta que esté resuelto.`,
@@ -260,16 +250,9 @@ const draftTemplates: Record<string, DraftTemplate> = {
  * in the brand's time zone and a bracketed placeholder for the new one.
  */
 export function brokenPromiseDraft(language: string | null, promised: string, dueAt: Date, timeZone: string): string {
-  const template = draftTemplates[language ?? 'en'] ?? draftTemplates.en!
-  const due = new Intl.DateTimeFormat(template.locale, {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(dueAt)
+  const known = language !== null && language in draftTemplates
+  const template = draftTemplates[known ? language : 'en']!
+  const due = customerTime(dueAt, known ? language : 'en', timeZone)
   // The promise is quoted into a sentence that has its own full stop.
   return template.text(promised.trim().replace(/[.!。]+$/u, ''), due, template.newTime)
 }

@@ -1,8 +1,9 @@
 // The case API: the queue and a case's timeline for everyone in care, and the actions on a case.
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { requireRole, type AuthedEnv } from '../auth/session'
 import { problem } from '../http/problem'
+import { describeIssues } from '../sources/mention'
 import { jsonBody, optionalJsonBody } from '../http/validate'
 import { assignCase, claimCase, type CaseActionResult } from './ownership'
 import { recordReply } from './reply'
@@ -42,63 +43,56 @@ function answer<T>(result: CaseActionResult<T> | { ok: false; status: 404 | 409;
   return problem({ status, title: titles[status], detail, ...extra })
 }
 
-function badId(value: string) {
-  return problem({ status: 400, title: 'Bad Request', detail: `"${value}" is not a case id.` })
+/** Hands the handler the :id parameter as a case id, or answers 400 when it is not one. */
+function withCaseId(handle: (c: Context<AuthedEnv>, caseId: string) => Promise<Response>) {
+  return (c: Context<AuthedEnv>) => {
+    const caseId = id.safeParse(c.req.param('id'))
+    if (!caseId.success) return problem({ status: 400, title: 'Bad Request', detail: `"${c.req.param('id')}" is not a case id.` })
+    return handle(c, caseId.data)
+  }
 }
 
 export const caseRoutes = new Hono<AuthedEnv>()
   .get('/api/cases', care, async (c) => {
     const filter = listFilter.safeParse(c.req.query())
-    if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: filter.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') })
+    if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: describeIssues(filter.error) })
     return c.json({ cases: await listCases(c.env.sql, { ...filter.data, userId: c.get('user').id }) })
   })
-  .get('/api/cases/:id', care, async (c) => {
-    const caseId = id.safeParse(c.req.param('id'))
-    if (!caseId.success) return badId(c.req.param('id'))
-    const found = await readCase(c.env.sql, caseId.data)
-    if (!found) return problem({ status: 404, title: 'Not Found', detail: `There is no case ${caseId.data}.` })
-    return c.json({ case: found, timeline: await caseTimeline(c.env.sql, caseId.data) })
-  })
-  .post('/api/cases/:id/claim', acting, async (c) => {
-    const caseId = id.safeParse(c.req.param('id'))
-    if (!caseId.success) return badId(c.req.param('id'))
+  .get('/api/cases/:id', care, withCaseId(async (c, caseId) => {
+    const found = await readCase(c.env.sql, caseId)
+    if (!found) return problem({ status: 404, title: 'Not Found', detail: `There is no case ${caseId}.` })
+    return c.json({ case: found, timeline: await caseTimeline(c.env.sql, caseId) })
+  }))
+  .post('/api/cases/:id/claim', acting, withCaseId(async (c, caseId) => {
     const body = await optionalJsonBody(c, claimBody)
     if (!body.ok) return body.response
-    return answer(await claimCase(c.env.sql, { caseId: caseId.data, actor: c.get('user'), reason: body.data.reason }))
-  })
-  .post('/api/cases/:id/assign', acting, async (c) => {
-    const caseId = id.safeParse(c.req.param('id'))
-    if (!caseId.success) return badId(c.req.param('id'))
+    return answer(await claimCase(c.env.sql, { caseId, actor: c.get('user'), reason: body.data.reason }))
+  }))
+  .post('/api/cases/:id/assign', acting, withCaseId(async (c, caseId) => {
     const body = await jsonBody(c, assignBody)
     if (!body.ok) return body.response
-    return answer(await assignCase(c.env.sql, { caseId: caseId.data, actor: c.get('user'), toUserId: body.data.user_id, reason: body.data.reason }))
-  })
-  .post('/api/cases/:id/replies', acting, async (c) => {
-    const caseId = id.safeParse(c.req.param('id'))
-    if (!caseId.success) return badId(c.req.param('id'))
+    return answer(await assignCase(c.env.sql, { caseId, actor: c.get('user'), toUserId: body.data.user_id, reason: body.data.reason }))
+  }))
+  .post('/api/cases/:id/replies', acting, withCaseId(async (c, caseId) => {
     const body = await jsonBody(c, replyBody)
     if (!body.ok) return body.response
     const { channel, promise } = body.data
     const result = await recordReply(c.env.sql, {
-      caseId: caseId.data,
+      caseId,
       actor: c.get('user'),
       channel,
       body: body.data.body,
       promise: promise && { text: promise.text, dueAt: new Date(promise.due_at) },
     })
     return answer(result, 201)
-  })
-  .post('/api/cases/:id/resolve', acting, async (c) => {
-    const caseId = id.safeParse(c.req.param('id'))
-    if (!caseId.success) return badId(c.req.param('id'))
+  }))
+  .post('/api/cases/:id/resolve', acting, withCaseId(async (c, caseId) => {
     const body = await optionalJsonBody(c, resolveBody)
     if (!body.ok) return body.response
-    return answer(await resolveCase(c.env.sql, { caseId: caseId.data, actor: c.get('user'), note: body.data.note }))
-  })
-  .post('/api/cases/:id/waiting', acting, async (c) => {
-    const caseId = id.safeParse(c.req.param('id'))
-    if (!caseId.success) return badId(c.req.param('id'))
+    return answer(await resolveCase(c.env.sql, { caseId, actor: c.get('user'), note: body.data.note }))
+  }))
+  .post('/api/cases/:id/waiting', acting, withCaseId(async (c, caseId) => {
     const body = await jsonBody(c, waitingBody)
     if (!body.ok) return body.response
-    return answer(await setWaiting(c.env.sql, { caseId: caseId.data, actor: c.get('user'), waiting: body.data.waiting }))
-  })
+    return answer(await setWaiting(c.env.sql, { caseId, actor: c.get('user'), waiting: body.data.waiting }))
+  }))

@@ -1,6 +1,19 @@
 // In-app notifications: what a person is told about their cases (breaches, promises, handovers).
 import type { Sql, Tx } from '../db/connect'
 
+/**
+ * SQL for the people who lead the care of case `c` (a jsonb array of id strings): its team's
+ * lead, or, for a case in no team, the leads of all the brand's teams.
+ */
+export function leadIdsOfCase(sql: Sql | Tx) {
+  return sql`
+    case when c.team_id is not null
+         then coalesce((select jsonb_agg(t.lead_id::text) from team t where t.id = c.team_id and t.lead_id is not null), '[]')
+         else coalesce((select jsonb_agg(distinct t.lead_id::text) from team t
+                         where t.brand_id = c.brand_id and t.lead_id is not null), '[]')
+    end`
+}
+
 export const notificationKinds = ['sla_breach', 'promise_due', 'promise_broken', 'assignment', 'transfer', 'note_mention'] as const
 export type NotificationKind = (typeof notificationKinds)[number]
 

@@ -1,8 +1,9 @@
 // The SLA breach sweep: marks each running clock once when its due time passes, tells the people
 // who can act on it, and moves the case's sla_due_at on to the next clock still running.
 import type { Sql, Tx } from '../db/connect'
+import type { Clocks } from '../cases/clocks'
 import { raisePriority } from '../cases/priority'
-import { notify, type NotificationRequest } from '../notify/notify'
+import { leadIdsOfCase, notify, type NotificationRequest } from '../notify/notify'
 
 export const slaClocks = ['first_response', 'next_response', 'resolution'] as const
 export type SlaClock = (typeof slaClocks)[number]
@@ -18,18 +19,11 @@ export interface SweepOptions {
   batchSize?: number
 }
 
-interface DueCase {
+interface DueCase extends Clocks {
   id: string
   owner_id: string | null
   /** The case team's lead, or, for a case in no team, the leads of all the brand's teams. */
   lead_ids: string[]
-  first_response_at: Date | null
-  first_response_due_at: Date | null
-  first_response_breached_at: Date | null
-  next_response_due_at: Date | null
-  next_response_breached_at: Date | null
-  resolution_due_at: Date | null
-  resolution_breached_at: Date | null
 }
 
 interface ClockState {
@@ -56,11 +50,7 @@ export async function sweepSla(sql: Sql, now: Date, { batchSize = 1000 }: SweepO
 async function sweepBatch(tx: Tx, now: Date, batchSize: number): Promise<{ claimed: number; breached: number }> {
   const due = await tx<DueCase[]>`
     select c.id, c.owner_id,
-           case when c.team_id is not null
-                then coalesce((select jsonb_agg(t.lead_id::text) from team t where t.id = c.team_id and t.lead_id is not null), '[]')
-                else coalesce((select jsonb_agg(distinct t.lead_id::text) from team t
-                                where t.brand_id = c.brand_id and t.lead_id is not null), '[]')
-           end as lead_ids,
+           ${leadIdsOfCase(tx)} as lead_ids,
            c.first_response_at, c.first_response_due_at, c.first_response_breached_at,
            c.next_response_due_at, c.next_response_breached_at,
            c.resolution_due_at, c.resolution_breached_at
