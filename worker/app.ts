@@ -7,6 +7,12 @@ import { caseRoutes } from './cases/routes'
 import { customerRoutes } from './customers/routes'
 import { notificationRoutes } from './notify/routes'
 import { promiseRoutes } from './promises/routes'
+import { userRoutes } from './users/routes'
+import { adminRoutes } from './admin/routes'
+import { collabRoutes } from './cases/collab-routes'
+import { liveRoutes } from './live/routes'
+import { templateRoutes } from './templates/routes'
+import { sameOriginWrites } from './http/same-origin'
 import { problem } from './http/problem'
 
 export interface AppOptions {
@@ -18,13 +24,20 @@ export interface AppOptions {
 export function createApp({ assets }: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   if (assets) app.use('*', assets)
+  // Cookies are SameSite=Lax already; this also refuses writes a browser says come from elsewhere.
+  app.use('/api/*', sameOriginWrites())
   app.route('/', healthRoutes)
   app.route('/', sessionRoutes)
+  app.route('/', userRoutes)
   app.route('/', sourceRoutes)
   app.route('/', caseRoutes)
   app.route('/', customerRoutes)
   app.route('/', promiseRoutes)
   app.route('/', notificationRoutes)
+  app.route('/', collabRoutes)
+  app.route('/', templateRoutes)
+  app.route('/', liveRoutes)
+  app.route('/', adminRoutes)
   app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)

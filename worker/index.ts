@@ -54,8 +54,15 @@ export default {
       return problem({ status: 500, title: 'Earshot is misconfigured', detail: error.message })
     }
     const response = await app.fetch(request, services, ctx)
-    ctx.waitUntil(services.sql.end({ timeout: 5 }))
-    return response
+    if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      ctx.waitUntil(services.sql.end({ timeout: 5 }))
+      return response
+    }
+    // A live stream reads the database for as long as the browser listens: close the
+    // connections only when the stream itself ends.
+    const { readable, writable } = new TransformStream()
+    ctx.waitUntil(response.body.pipeTo(writable).catch(() => {}).finally(() => services.sql.end({ timeout: 5 })))
+    return new Response(readable, response)
   },
 
   async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {

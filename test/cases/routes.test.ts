@@ -192,6 +192,18 @@ describe('replies, promises and resolving', () => {
   })
 })
 
+describe('reading a case', () => {
+  it('says when the team is next on shift, for the {next_staffed_time} template variable', async () => {
+    const caseId = await queuedCase()
+    const response = await call('GET', `/api/cases/${caseId}`, undefined, 'anna')
+    expect(response.status).toBe(200)
+    const detail = (await response.json()) as { next_staffed_at: string | null; next_staffed_time: string | null; timeline: unknown[] }
+    // Anna and Boris are on shift around the clock: the next staffed time is now.
+    expect(Math.abs(Date.parse(detail.next_staffed_at!) - Date.now())).toBeLessThan(60_000)
+    expect(detail.next_staffed_time).toMatch(/\d{2}:\d{2}/)
+  })
+})
+
 describe('who may do what', () => {
   it('401 without a session, 403 for executives acting, 404 for an unknown case, 400 for a bad id', async () => {
     const caseId = await queuedCase()

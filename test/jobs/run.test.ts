@@ -23,7 +23,7 @@ describe('runScheduledJobs', () => {
         (${'2'.repeat(64)}, ${userId}, ${new Date('2026-11-25T00:00:00Z')}, ${new Date('2026-11-25T12:00:01Z')})`
     const reports = await runScheduledJobs(services, now)
     expect(reports).toEqual([
-      { job: 'expire-sessions', ok: true, result: { removed: 1 }, ms: expect.any(Number) },
+      { job: 'housekeeping', ok: true, result: { sessions_expired: 1, login_attempts_pruned: 0, presence_pruned: 0 }, ms: expect.any(Number) },
       { job: 'classify-mentions', ok: true, result: { classified: 0 }, ms: expect.any(Number) },
       { job: 'route-mentions', ok: true, result: { filed: 0, opened: 0, reopened: 0, assigned: 0 }, ms: expect.any(Number) },
       { job: 'sla-sweep', ok: true, result: { breached: 0 }, ms: expect.any(Number) },

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env'
 import { problem } from '../http/problem'
 import { jsonBody } from '../http/validate'
 import { verifyPassword } from './password'
+import { admitLogin, clientAddress, markLoginSucceeded } from './throttle'
 import { sha256Hex } from '../digest'
 
 export const roles = ['agent', 'executive', 'marketing', 'admin'] as const
@@ -34,12 +35,28 @@ export const sessionRoutes = new Hono<AuthedEnv>()
     const body = await jsonBody(c, credentials)
     if (!body.ok) return body.response
     const { sql } = c.env
+    // Before the password is looked at, so a refused guess costs neither a guess nor a PBKDF2 run.
+    const admission = await admitLogin(sql, { email: body.data.email, ip: clientAddress((name) => c.req.header(name)) }, new Date())
+    if (!admission.admitted) {
+      const minutes = Math.ceil(admission.retryAfterSeconds / 60)
+      const refusal = problem({
+        status: 429,
+        title: 'Too Many Requests',
+        detail: `Too many failed log-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      })
+      refusal.headers.set('retry-after', String(admission.retryAfterSeconds))
+      return refusal
+    }
     const [user] = await sql<(SessionUser & { password_hash: string; active: boolean })[]>`
       select id, email, name, role, password_hash, active from app_user where lower(email) = lower(${body.data.email})`
     const valid = user?.active === true && (await verifyPassword(body.data.password, user.password_hash))
     if (!user || !valid) {
       return problem({ status: 401, title: 'Unauthorized', detail: 'The email or password is wrong.' })
     }
+    await markLoginSucceeded(sql, admission.attemptId)
+    // A session that existed before log-in may have been planted (session fixation); it ends here.
+    const previous = getCookie(c, cookieName)
+    if (previous) await sql`delete from session where token_hash = ${await sha256Hex(previous)}`
     const token = randomToken()
     await sql`
       insert into session (token_hash, user_id, expires_at, user_agent)

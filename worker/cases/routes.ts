@@ -3,23 +3,44 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { requireRole, type AuthedEnv } from '../auth/session'
 import { problem } from '../http/problem'
-import { describeIssues } from '../sources/mention'
+import { describeIssues, platforms } from '../sources/mention'
 import { jsonBody, optionalJsonBody } from '../http/validate'
 import { assignCase, claimCase, type CaseActionResult } from './ownership'
+import { customerTime } from './customer-time'
 import { recordReply } from './reply'
+import { loadStaffing, nextStaffedAt } from './staffing'
+import { toneWarnings } from './tone'
 import { resolveCase, setWaiting } from './status'
 import { caseTimeline } from './timeline'
-import { listCases, readCase } from './queries'
+import { inboxStatuses, inboxViews, readCase, readInbox } from './queries'
 
 const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id')
 const reason = z.string().trim().min(1).max(1000)
 
-const listFilter = z.object({
-  owner: z.enum(['me', 'none', 'any']).default('any'),
-  status: z.enum(['open', 'resolved', 'all']).default('open'),
-  brand: id.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-})
+// Filter-bar values left empty (`?q=&language=`) mean no filter; anything else unknown is a 400.
+const inboxQuery = z
+  .object({
+    view: z.enum(inboxViews).optional(),
+    /** The earlier spelling of view: me, none, any. */
+    owner: z.enum(['me', 'none', 'any']).optional(),
+    status: z.enum(inboxStatuses).optional(),
+    priority: z
+      .string()
+      .regex(/^[1-4](,[1-4])*$/, 'must be priorities from 1 to 4, separated by commas')
+      .transform((list) => [...new Set(list.split(',').map(Number))])
+      .optional(),
+    language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter language code').optional(),
+    platform: z.enum(platforms).optional(),
+    q: z.string().trim().max(500).optional(),
+    brand: id.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict()
+  .transform(({ owner, view, q, ...rest }) => ({
+    ...rest,
+    view: view ?? (owner === 'me' ? 'mine' : owner === 'none' ? 'unassigned' : 'all'),
+    q: q === '' ? undefined : q,
+  }))
 
 const claimBody = z.object({ reason: reason.optional() }).strict()
 const assignBody = z.object({ user_id: id, reason }).strict()
@@ -54,14 +75,25 @@ function withCaseId(handle: (c: Context<AuthedEnv>, caseId: string) => Promise<R
 
 export const caseRoutes = new Hono<AuthedEnv>()
   .get('/api/cases', care, async (c) => {
-    const filter = listFilter.safeParse(c.req.query())
+    const given = Object.entries(c.req.query()).filter(([, value]) => value !== '')
+    const filter = inboxQuery.safeParse(Object.fromEntries(given))
     if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: describeIssues(filter.error) })
-    return c.json({ cases: await listCases(c.env.sql, { ...filter.data, userId: c.get('user').id }) })
+    const { priority, ...rest } = filter.data
+    return c.json(await readInbox(c.env.sql, { ...rest, priorities: priority, userId: c.get('user').id }))
   })
   .get('/api/cases/:id', care, withCaseId(async (c, caseId) => {
     const found = await readCase(c.env.sql, caseId)
     if (!found) return problem({ status: 404, title: 'Not Found', detail: `There is no case ${caseId}.` })
-    return c.json({ case: found, timeline: await caseTimeline(c.env.sql, caseId) })
+    // For the {next_staffed_time} template variable, written the way the customer reads times.
+    const now = new Date()
+    const staffing = (await loadStaffing(c.env.sql, [found.brand_id], now)).get(found.brand_id)
+    const nextStaffed = staffing ? nextStaffedAt(staffing, now) : null
+    return c.json({
+      case: found,
+      timeline: await caseTimeline(c.env.sql, caseId),
+      next_staffed_at: nextStaffed,
+      next_staffed_time: nextStaffed && staffing ? customerTime(nextStaffed, found.language, staffing.timeZone) : null,
+    })
   }))
   .post('/api/cases/:id/claim', acting, withCaseId(async (c, caseId) => {
     const body = await optionalJsonBody(c, claimBody)
@@ -84,7 +116,8 @@ export const caseRoutes = new Hono<AuthedEnv>()
       body: body.data.body,
       promise: promise && { text: promise.text, dueAt: new Date(promise.due_at) },
     })
-    return answer(result, 201)
+    // The composer warns while typing; the answer repeats it for clients that do not.
+    return answer(result.ok ? { ok: true, value: { ...result.value, warnings: toneWarnings(body.data.body) } } : result, 201)
   }))
   .post('/api/cases/:id/resolve', acting, withCaseId(async (c, caseId) => {
     const body = await optionalJsonBody(c, resolveBody)

@@ -78,10 +78,68 @@ const holidays = [
   ['2027-02-24', 'Independence Day'],
 ] as const
 
+// The demo team's reply templates. Customers write in Estonian, Russian and English, so the first
+// reply is there in each. The move to private asks for a direct message and never for account
+// details in public.
+export const demoTemplates: { name: string; channel: 'public' | 'private' | 'any'; language: string | null; body: string; moves_to_private: boolean }[] = [
+  {
+    name: 'First reply',
+    channel: 'public',
+    language: 'en',
+    body: "Hi {customer_name}, I'm {agent_name} from Nordlink care and I'm on it (case {case_number}). I'll get back to you here as soon as I know more.",
+    moves_to_private: false,
+  },
+  {
+    name: 'Move to private',
+    channel: 'public',
+    language: 'en',
+    body:
+      "Hi {customer_name}, I'm sorry about the trouble and I'd like to look into your account. Please send us a direct message " +
+      "with your customer number and the address of the connection, and please don't share account details here in public. " +
+      '{agent_name}, Nordlink care (case {case_number})',
+    moves_to_private: true,
+  },
+  {
+    name: 'Outage update',
+    channel: 'any',
+    language: 'en',
+    body:
+      "Hi {customer_name}, there is a network outage in your area and our engineers are working on it. I'm sorry for the " +
+      "disruption. I'll update you here as soon as service is back. {agent_name}, Nordlink care (case {case_number})",
+    moves_to_private: false,
+  },
+  {
+    name: 'After hours',
+    channel: 'any',
+    language: 'en',
+    body: "Thanks for your message, {customer_name}. Our care team is back at {next_staffed_time} and will pick up case {case_number} then.",
+    moves_to_private: false,
+  },
+  {
+    name: 'First reply',
+    channel: 'public',
+    language: 'ru',
+    body:
+      'Здравствуйте, {customer_name}! Меня зовут {agent_name}, я из службы поддержки Nordlink, и я уже занимаюсь вашим вопросом ' +
+      '(обращение {case_number}). Я напишу вам здесь, как только что-то узнаю.',
+    moves_to_private: false,
+  },
+  {
+    name: 'First reply',
+    channel: 'public',
+    language: 'et',
+    body:
+      'Tere, {customer_name}! Mina olen {agent_name} Nordlinki klienditoest ja tegelen teie murega (pöördumine {case_number}). ' +
+      'Annan teile siin teada kohe, kui midagi selgub.',
+    moves_to_private: false,
+  },
+]
+
 /**
- * Writes the demo brand (a telco in Tallinn), its hours, holidays and SLA policy, a care team
- * and a user for each role (two care agents, one by day and one by night). Does nothing when
- * the demo brand is already there, so it is safe on every start.
+ * Writes the demo brand (a telco in Tallinn), its hours, holidays and SLA policy, reply templates,
+ * a care team and a user for each role (two care agents, one by day and one by night). Does
+ * nothing when the demo brand is already there (beyond adding templates to a brand with none),
+ * so it is safe on every start.
  */
 export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
   const passwordHash = await hashPassword(demoPassword)
@@ -91,6 +149,15 @@ export async function seedDemo(sql: Sql): Promise<{ seeded: boolean }> {
       values (${demoBrandSlug}, 'Nordlink Telecom', 'Europe/Tallinn')
       on conflict (slug) do nothing
       returning id`
+    // Also when the brand was already there: a demo seeded before there were templates gets them
+    // once, and one whose admin has removed some keeps that choice.
+    await tx`
+      insert into reply_template (brand_id, name, channel, language, body, moves_to_private)
+      select b.id, t.name, t.channel, t.language, t.body, t.moves_to_private
+        from brand b, jsonb_to_recordset(${JSON.stringify(demoTemplates)}::text::jsonb)
+                        as t(name text, channel text, language text, body text, moves_to_private boolean)
+       where b.slug = ${demoBrandSlug}
+         and not exists (select 1 from reply_template r where r.brand_id = b.id)`
     if (!brand) return { seeded: false }
 
     await tx`

@@ -1,13 +1,13 @@
 import type { Services } from '../env'
 import { classifyMentions } from './classify-mentions'
-import { expireSessions } from './expire-sessions'
+import { housekeeping } from './housekeeping'
 import type { Job } from './job'
 import { promiseSweep } from './promise-sweep'
 import { routeMentions } from './route-mentions'
 import { slaSweep } from './sla-sweep'
 
 // In this order: a mention classified in this run is routed in this run, and its case's clocks are swept.
-export const scheduledJobs: Job[] = [expireSessions, classifyMentions, routeMentions, slaSweep, promiseSweep]
+export const scheduledJobs: Job[] = [housekeeping, classifyMentions, routeMentions, slaSweep, promiseSweep]
 
 export type JobReport =
   | { job: string; ok: true; result: Record<string, number>; ms: number }

@@ -123,6 +123,8 @@ export const sourceRoutes = new Hono<AuthedEnv>()
   .get('/api/sources/:id/rejected', async (c) => {
     const id = sourceId.safeParse(c.req.param('id'))
     if (!id.success) return notFound(c.req.param('id'))
+    const [known] = await c.env.sql`select 1 from source where id = ${id.data}`
+    if (!known) return notFound(id.data)
     const items = await c.env.sql`
       select id, external_id, reason, left(raw, 2000) as raw, received_at
         from rejected_item where source_id = ${id.data}
