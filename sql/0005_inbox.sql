@@ -43,3 +43,7 @@ create index case_presence_seen on case_presence (seen_at);
 
 -- The inbox counts open cases per platform through their mentions.
 create index mention_case_platform on mention (case_id, platform);
+
+-- Teams filter the inbox by language all day; this keeps that page an ordered index read too.
+create index care_case_inbox_language on care_case (brand_id, language, priority, sla_due_at)
+  where status not in ('resolved', 'closed');

@@ -1,7 +1,27 @@
-// The API's shapes as the web app reads them (scratch/inbox-api.md, worker/cases/queries.ts,
-// worker/cases/timeline.ts). Times arrive as ISO strings; ids as strings of digits.
+// The API's shapes as the web app reads them (scratch/inbox-api.md). Where the server declares a
+// shape it is taken from there, as JSON carries it (Json); only type imports, which the bundle
+// never sees. Times arrive as ISO strings; ids as strings of digits.
+import type { AdminBrand } from '../worker/admin/brands'
+import type { AdminTeam } from '../worker/admin/teams'
+import type { AdminUser as ServerAdminUser, Shift as ServerShift } from '../worker/admin/users'
+import type { Role as ServerRole } from '../worker/auth/session'
+import type { RecordedNote } from '../worker/cases/notes'
+import type { PresentPerson } from '../worker/cases/presence'
+import type { CaseSummary as ServerCaseSummary, InboxCounts, InboxStatus, InboxView } from '../worker/cases/queries'
+import type { RecordedReply } from '../worker/cases/reply'
+import type { CaseEventKind as ServerCaseEventKind, TimelineEvent as ServerTimelineEvent, TimelineMention as ServerTimelineMention } from '../worker/cases/timeline'
+import type { ToneWarning as ServerToneWarning } from '../worker/cases/tone'
+import type { LiveEvent as ServerLiveEvent } from '../worker/live/events'
+import type { NotificationKind, NotificationRow } from '../worker/notify/notify'
+import type { Platform as ServerPlatform } from '../worker/sources/mention'
+import type { ReplyTemplate } from '../worker/templates/routes'
+import type { Colleague, Me as ServerMe } from '../worker/users/routes'
 
-export type Role = 'agent' | 'executive' | 'marketing' | 'admin'
+/** A server type as JSON carries it: its Dates are ISO strings, at any depth. */
+type Json<T> = T extends Date ? string : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T
+
+export type Role = ServerRole
+// The lists themselves stay here: the server's modules would bring their dependencies into the bundle.
 export const roles: readonly Role[] = ['agent', 'executive', 'marketing', 'admin']
 
 /** An RFC 9457 problem, as every error answer of the API is shaped. */
@@ -15,107 +35,36 @@ export interface Problem {
 
 // ---- session and people ----
 
-export interface Me {
-  id: string
-  email: string
-  name: string
-  role: Role
-  languages?: string[]
-}
+/** GET /api/me; the log-in's answer, which stands in until /api/me answers, has no languages. */
+export type Me = Omit<ServerMe, 'languages'> & Partial<Pick<ServerMe, 'languages'>>
 
-export interface User {
-  id: string
-  name: string
-  email: string
-  role: Role
-  languages: string[]
-  on_shift: boolean
-}
+export type User = Colleague
 
 // ---- the inbox ----
 
-export interface Reason {
-  signal: string
-  points: number
-  /** e.g. "down 3 days", "regulator", "4th contact". */
-  reason: string
-}
-
 export type CaseStatus = 'new' | 'open' | 'waiting_on_customer' | 'handed_off' | 'resolved' | 'closed'
 
-export interface CaseSummary {
-  id: string
-  brand_id: string
-  status: CaseStatus | string
-  priority: number
-  owner: { id: string; name: string } | null
-  customer: { id: string; name: string | null; handle: string | null; platform: string | null }
-  language: string | null
-  opened_at: string
-  last_customer_message_at: string | null
-  first_response_at: string | null
-  first_response_due_at: string | null
-  next_response_due_at: string | null
-  resolution_due_at: string | null
-  sla_due_at: string | null
-  resolved_at: string | null
-  mentions: number
-  latest_text: string | null
-  reasons: Reason[]
-}
+export type CaseSummary = Json<ServerCaseSummary>
 
-export type CaseView = 'mine' | 'unassigned' | 'team' | 'all'
-export type StatusFilter = 'open' | 'new' | 'waiting' | 'handed_off' | 'resolved' | 'all'
-export type Platform = 'x' | 'bluesky' | 'mastodon' | 'demo'
+export type CaseView = InboxView
+export type StatusFilter = InboxStatus
+export type Platform = ServerPlatform
 export const platforms: readonly Platform[] = ['x', 'bluesky', 'mastodon', 'demo']
 
-export interface CaseCounts {
-  all: number
-  mine: number
-  unassigned: number
-  team: number
-  priority: Record<string, number>
-  language: Record<string, number>
-  platform: Record<string, number>
-  status: Record<string, number>
-}
+export type CaseCounts = InboxCounts
 
 export interface CaseList {
   cases: CaseSummary[]
-  /** Absent from servers older than issue 7. */
+  /** Fetched apart from the page (GET /api/cases/counts); absent until that answers. */
   counts?: CaseCounts
 }
 
 // ---- a case ----
 
-export const caseEventKinds = [
-  'mention', 'reply', 'note', 'assignment', 'status', 'priority', 'promise', 'reminder',
-  'handoff', 'callback', 'satisfaction', 'merge', 'sla', 'acknowledgement',
-] as const
-export type CaseEventKind = (typeof caseEventKinds)[number]
-
-export interface TimelineMention {
-  id: string
-  platform: string
-  text: string
-  url: string | null
-  author_handle: string
-  posted_at: string
-  language: string | null
-  sentiment: number | null
-  urgency_reasons: Reason[]
-}
-
-export interface TimelineEvent {
-  id: string
-  case_id: string
-  kind: CaseEventKind
-  actor: { id: string; name: string } | null
-  occurred_at: string
-  /** Free-form per kind; read with the helpers in case/timeline.tsx. */
-  body: Record<string, unknown>
-  mention: TimelineMention | null
-}
+export type CaseEventKind = ServerCaseEventKind
+export type TimelineMention = Json<ServerTimelineMention>
+/** `body` is free-form per kind; read it with the helpers in case/timeline.tsx. */
+export type TimelineEvent = Json<ServerTimelineEvent>
 
 export interface CaseDetail {
   case: CaseSummary
@@ -163,91 +112,31 @@ export interface CustomerView {
   merges: { id: string; survivor_id: string; merged_id: string; reason: string; merged_at: string; undone_at: string | null }[]
 }
 
-export interface Presence {
-  user_id: string
-  name: string
-  typing: boolean
-  seen_at: string
-}
+export type Presence = Json<PresentPerson>
 
-export interface Template {
-  id: string
-  brand_id: string
-  name: string
-  channel: 'public' | 'private' | 'any'
-  language: string | null
-  body: string
-  moves_to_private: boolean
-}
+export type Template = ReplyTemplate
 
-export interface ToneWarning {
-  phrase: string
-  why: string
-}
+export type ToneWarning = ServerToneWarning
 
-export interface ReplyCreated {
-  eventId: string
-  promiseId: string | null
-  warnings?: ToneWarning[]
-}
+export type ReplyCreated = RecordedReply & { warnings?: ToneWarning[] }
 
-export interface NoteCreated {
-  eventId: string
-  mentioned: string[]
-}
+export type NoteCreated = RecordedNote
 
-export interface Notification {
-  id: string
-  case_id: string | null
-  kind: 'sla_breach' | 'promise_due' | 'promise_broken' | 'assignment' | 'transfer' | 'note_mention' | string
-  body: Record<string, unknown>
-  created_at: string
-  read_at: string | null
-}
+/** A kind this app does not know yet is shown by its name. */
+export type Notification = Json<Omit<NotificationRow, 'kind'>> & { kind: NotificationKind | string }
 
 /** What GET /api/events sends as the data of each `case` event. */
-export interface LiveEvent {
-  id: string
-  case_id: string
-  kind: CaseEventKind | string
-  occurred_at: string
-}
+export type LiveEvent = Json<ServerLiveEvent>
 
 // ---- admin ----
 
-export interface AdminUser {
-  id: string
-  email: string
-  name: string
-  role: Role
-  languages: string[]
-  capacity: number
-  active: boolean
-  teams?: { id: string; name: string; brand_id: string }[]
-}
+export type AdminUser = Json<ServerAdminUser>
 
-export interface Shift {
-  weekday: number
-  starts_at: string
-  ends_at: string
-}
+export type Shift = ServerShift
 
-export interface Team {
-  id: string
-  brand_id: string
-  name: string
-  lead: { id: string; name: string } | null
-  members: { id: string; name: string; role: Role; active: boolean }[]
-}
+export type Team = Json<AdminTeam>
 
-export interface Brand {
-  id: string
-  name: string
-  time_zone: string
-  always_staffed?: boolean
-  reopen_window_days?: number
-  promise_reminder_minutes?: number
-}
+export type Brand = Json<AdminBrand>
 
 export interface BusinessHours {
   weekday: number

@@ -12,6 +12,8 @@ import { adminRoutes } from './admin/routes'
 import { collabRoutes } from './cases/collab-routes'
 import { liveRoutes } from './live/routes'
 import { templateRoutes } from './templates/routes'
+import { wake } from './live/wake'
+import { handoffRoutes } from './handoff/routes'
 import { sameOriginWrites } from './http/same-origin'
 import { problem } from './http/problem'
 
@@ -26,6 +28,11 @@ export function createApp({ assets }: AppOptions = {}) {
   if (assets) app.use('*', assets)
   // Cookies are SameSite=Lax already; this also refuses writes a browser says come from elsewhere.
   app.use('/api/*', sameOriginWrites())
+  // A write that succeeded may have committed timeline events: live streams in this process read now.
+  app.use('/api/*', async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && c.res.status < 400) wake()
+  })
   app.route('/', healthRoutes)
   app.route('/', sessionRoutes)
   app.route('/', userRoutes)
@@ -38,6 +45,7 @@ export function createApp({ assets }: AppOptions = {}) {
   app.route('/', templateRoutes)
   app.route('/', liveRoutes)
   app.route('/', adminRoutes)
+  app.route('/', handoffRoutes)
   app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)

@@ -1,70 +1,29 @@
 // The admin API for brands and their clocks: settings, opening hours, holidays, SLA targets;
 // zones, times and dates checked as the SLA calendar reads them; refusals and audit.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { adminRoutes } from '../../worker/admin/routes'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
-import { parseConfig } from '../../worker/config'
-import { demoPassword, seedDemo } from '../../worker/demo/seed'
-import type { Services } from '../../worker/env'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
+import { describeAdminOnly, json, useDemoApi } from '../support/demo-api'
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', adminRoutes)
-let db: TestDatabase
-let api: ApiClient
-let brandId: string
-let adminId: string
-const cookies = new Map<string, string>()
+const demo = useDemoApi(adminRoutes, ['admin', 'agent'])
+const { call, lastAudit } = demo
 
-beforeAll(async () => {
-  db = await createTestDatabase()
-  const services: Services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  await seedDemo(db.sql)
-  brandId = (await db.sql<{ id: string }[]>`select id from brand where slug = 'nordlink'`)[0]!.id
-  for (const role of ['admin', 'agent']) {
-    const session = await api.logIn(`${role}@earshot.example`, demoPassword)
-    cookies.set(role, session.cookie)
-    if (role === 'admin') adminId = session.userId
-  }
-})
-afterAll(() => db.close())
-
-const call = (method: string, path: string, body?: unknown, role?: string) => api.call(method, path, body, role && cookies.get(role))
-const json = async <T>(response: Response, status: number): Promise<T> => {
-  expect(response.status, await response.clone().text()).toBe(status)
-  return (await response.json()) as T
-}
-
-async function lastAudit(action: string) {
-  const [row] = await db.sql<{ actor_id: string; target_type: string; target_id: string; detail: Record<string, unknown> }[]>`
-    select actor_id, target_type, target_id, detail from audit_log where action = ${action} order by id desc limit 1`
-  return row
-}
-
-describe('who may', () => {
-  it.each([
-    ['GET', '/api/admin/brands', undefined],
-    ['PATCH', '/api/admin/brands/1', { name: 'X' }],
-    ['GET', '/api/admin/brands/1/hours', undefined],
-    ['PUT', '/api/admin/brands/1/hours', { hours: [] }],
-    ['GET', '/api/admin/brands/1/holidays', undefined],
-    ['PUT', '/api/admin/brands/1/holidays', { holidays: [] }],
-    ['GET', '/api/admin/brands/1/sla', undefined],
-    ['PUT', '/api/admin/brands/1/sla', { policies: [] }],
-  ])('%s %s: 401 without a session, 403 for an agent', async (method, path, body) => {
-    expect((await call(method, path, body)).status).toBe(401)
-    expect((await call(method, path, body, 'agent')).status).toBe(403)
-  })
-})
+describeAdminOnly(demo, [
+  ['GET', '/api/admin/brands', undefined],
+  ['PATCH', '/api/admin/brands/1', { name: 'X' }],
+  ['GET', '/api/admin/brands/1/hours', undefined],
+  ['PUT', '/api/admin/brands/1/hours', { hours: [] }],
+  ['GET', '/api/admin/brands/1/holidays', undefined],
+  ['PUT', '/api/admin/brands/1/holidays', { holidays: [] }],
+  ['GET', '/api/admin/brands/1/sla', undefined],
+  ['PUT', '/api/admin/brands/1/sla', { policies: [] }],
+])
 
 describe('brand settings', () => {
   it('lists brands with their windows in days and minutes', async () => {
     const { brands } = await json<{ brands: unknown[] }>(await call('GET', '/api/admin/brands', undefined, 'admin'), 200)
     expect(brands).toEqual([
       {
-        id: brandId,
+        id: demo.brandId,
         slug: 'nordlink',
         name: 'Nordlink Telecom',
         time_zone: 'Europe/Tallinn',
@@ -78,24 +37,24 @@ describe('brand settings', () => {
 
   it('changes them and audits what changed', async () => {
     const change = { name: 'Nordlink', time_zone: 'Europe/Helsinki', always_staffed: true, reopen_window_days: 10, promise_reminder_minutes: 30 }
-    const { brand } = await json<{ brand: Record<string, unknown> }>(await call('PATCH', `/api/admin/brands/${brandId}`, change, 'admin'), 200)
+    const { brand } = await json<{ brand: Record<string, unknown> }>(await call('PATCH', `/api/admin/brands/${demo.brandId}`, change, 'admin'), 200)
     expect(brand).toMatchObject(change)
-    expect(await lastAudit('admin.brand.update')).toEqual({ actor_id: adminId, target_type: 'brand', target_id: brandId, detail: { changes: change } })
+    expect(await lastAudit('admin.brand.update')).toEqual({ actor_id: demo.ids.get('admin'), target_type: 'brand', target_id: demo.brandId, detail: { changes: change } })
     const back = await json<{ brand: Record<string, unknown> }>(
-      await call('PATCH', `/api/admin/brands/${brandId}`, { time_zone: 'Europe/Tallinn', always_staffed: false, reopen_window_days: 0 }, 'admin'),
+      await call('PATCH', `/api/admin/brands/${demo.brandId}`, { time_zone: 'Europe/Tallinn', always_staffed: false, reopen_window_days: 0 }, 'admin'),
       200,
     )
     expect(back.brand).toMatchObject({ name: 'Nordlink', time_zone: 'Europe/Tallinn', always_staffed: false, reopen_window_days: 0, promise_reminder_minutes: 30 })
   })
 
   it('refuses a zone the runtime does not know, with the calendar’s reason', async () => {
-    const problem = await json<{ detail: string }>(await call('PATCH', `/api/admin/brands/${brandId}`, { time_zone: 'Mars/Olympus_Mons' }, 'admin'), 400)
+    const problem = await json<{ detail: string }>(await call('PATCH', `/api/admin/brands/${demo.brandId}`, { time_zone: 'Mars/Olympus_Mons' }, 'admin'), 400)
     expect(problem.detail).toContain('Unknown time zone "Mars/Olympus_Mons"')
-    expect((await call('PATCH', `/api/admin/brands/${brandId}`, { time_zone: 'not a zone' }, 'admin')).status).toBe(400)
+    expect((await call('PATCH', `/api/admin/brands/${demo.brandId}`, { time_zone: 'not a zone' }, 'admin')).status).toBe(400)
   })
 
   it.each([{}, { reopen_window_days: -1 }, { promise_reminder_minutes: 1.5 }, { slug: 'other' }, { name: '' }])('answers 400 for %j', async (body) => {
-    expect((await call('PATCH', `/api/admin/brands/${brandId}`, body, 'admin')).status).toBe(400)
+    expect((await call('PATCH', `/api/admin/brands/${demo.brandId}`, body, 'admin')).status).toBe(400)
   })
 
   it('answers 404 for an unknown brand', async () => {
@@ -106,7 +65,7 @@ describe('brand settings', () => {
 
 describe('opening hours', () => {
   it('reads them as HH:MM', async () => {
-    const { hours } = await json<{ hours: unknown[] }>(await call('GET', `/api/admin/brands/${brandId}/hours`, undefined, 'admin'), 200)
+    const { hours } = await json<{ hours: unknown[] }>(await call('GET', `/api/admin/brands/${demo.brandId}/hours`, undefined, 'admin'), 200)
     expect(hours).toHaveLength(6)
     expect(hours[0]).toEqual({ weekday: 1, opens_at: '08:00', closes_at: '20:00' })
   })
@@ -118,9 +77,9 @@ describe('opening hours', () => {
       { weekday: 5, opens_at: '20:00', closes_at: '02:00' },
       { weekday: 7, opens_at: '10:00', closes_at: '24:00' },
     ]
-    expect((await json<{ hours: unknown[] }>(await call('PUT', `/api/admin/brands/${brandId}/hours`, { hours }, 'admin'), 200)).hours).toEqual(hours)
-    expect((await json<{ hours: unknown[] }>(await call('GET', `/api/admin/brands/${brandId}/hours`, undefined, 'admin'), 200)).hours).toEqual(hours)
-    expect(await lastAudit('admin.brand.hours')).toMatchObject({ target_id: brandId, detail: { hours } })
+    expect((await json<{ hours: unknown[] }>(await call('PUT', `/api/admin/brands/${demo.brandId}/hours`, { hours }, 'admin'), 200)).hours).toEqual(hours)
+    expect((await json<{ hours: unknown[] }>(await call('GET', `/api/admin/brands/${demo.brandId}/hours`, undefined, 'admin'), 200)).hours).toEqual(hours)
+    expect(await lastAudit('admin.brand.hours')).toMatchObject({ target_id: demo.brandId, detail: { hours } })
   })
 
   it.each([
@@ -130,7 +89,7 @@ describe('opening hours', () => {
     [[{ weekday: 1, opens_at: '08:00', closes_at: '08:00' }]],
     [[{ weekday: 1, opens_at: '08:00', closes_at: '12:00' }, { weekday: 1, opens_at: '08:00', closes_at: '16:00' }]],
   ])('answers 400 for %j', async (hours) => {
-    expect((await call('PUT', `/api/admin/brands/${brandId}/hours`, { hours }, 'admin')).status).toBe(400)
+    expect((await call('PUT', `/api/admin/brands/${demo.brandId}/hours`, { hours }, 'admin')).status).toBe(400)
   })
 
   it('answers 404 for an unknown brand', async () => {
@@ -141,15 +100,15 @@ describe('opening hours', () => {
 
 describe('holidays', () => {
   it('reads and replaces them, and audits it', async () => {
-    const { holidays } = await json<{ holidays: { day: string; name: string }[] }>(await call('GET', `/api/admin/brands/${brandId}/holidays`, undefined, 'admin'), 200)
+    const { holidays } = await json<{ holidays: { day: string; name: string }[] }>(await call('GET', `/api/admin/brands/${demo.brandId}/holidays`, undefined, 'admin'), 200)
     expect(holidays[0]).toEqual({ day: '2026-12-24', name: 'Christmas Eve' })
     const next = [
       { day: '2027-06-24', name: 'Midsummer Day' },
       { day: '2027-06-23', name: 'Victory Day' },
     ]
-    const answer = await json<{ holidays: unknown[] }>(await call('PUT', `/api/admin/brands/${brandId}/holidays`, { holidays: next }, 'admin'), 200)
+    const answer = await json<{ holidays: unknown[] }>(await call('PUT', `/api/admin/brands/${demo.brandId}/holidays`, { holidays: next }, 'admin'), 200)
     expect(answer.holidays).toEqual([next[1], next[0]])
-    expect(await lastAudit('admin.brand.holidays')).toMatchObject({ target_id: brandId, detail: { holidays: next } })
+    expect(await lastAudit('admin.brand.holidays')).toMatchObject({ target_id: demo.brandId, detail: { holidays: next } })
   })
 
   it.each([
@@ -158,7 +117,7 @@ describe('holidays', () => {
     [[{ day: '2027-06-24', name: '' }]],
     [[{ day: '2027-06-24', name: 'One' }, { day: '2027-06-24', name: 'Two' }]],
   ])('answers 400 for %j', async (holidays) => {
-    expect((await call('PUT', `/api/admin/brands/${brandId}/holidays`, { holidays }, 'admin')).status).toBe(400)
+    expect((await call('PUT', `/api/admin/brands/${demo.brandId}/holidays`, { holidays }, 'admin')).status).toBe(400)
   })
 
   it('answers 404 for an unknown brand', async () => {
@@ -169,15 +128,15 @@ describe('holidays', () => {
 
 describe('SLA policies', () => {
   it('reads and replaces them, and audits it', async () => {
-    const { policies } = await json<{ policies: { priority: number }[] }>(await call('GET', `/api/admin/brands/${brandId}/sla`, undefined, 'admin'), 200)
+    const { policies } = await json<{ policies: { priority: number }[] }>(await call('GET', `/api/admin/brands/${demo.brandId}/sla`, undefined, 'admin'), 200)
     expect(policies.map((policy) => policy.priority)).toEqual([1, 2, 3, 4])
     const next = [
       { priority: 2, first_response_minutes: 30, next_response_minutes: 60, resolution_minutes: 600 },
       { priority: 1, first_response_minutes: 10, next_response_minutes: 20, resolution_minutes: 240 },
     ]
-    const answer = await json<{ policies: unknown[] }>(await call('PUT', `/api/admin/brands/${brandId}/sla`, { policies: next }, 'admin'), 200)
+    const answer = await json<{ policies: unknown[] }>(await call('PUT', `/api/admin/brands/${demo.brandId}/sla`, { policies: next }, 'admin'), 200)
     expect(answer.policies).toEqual([next[1], next[0]])
-    expect(await lastAudit('admin.brand.sla')).toMatchObject({ target_id: brandId, detail: { policies: next } })
+    expect(await lastAudit('admin.brand.sla')).toMatchObject({ target_id: demo.brandId, detail: { policies: next } })
   })
 
   it.each([
@@ -191,7 +150,7 @@ describe('SLA policies', () => {
       ],
     ],
   ])('answers 400 for %j', async (policies) => {
-    expect((await call('PUT', `/api/admin/brands/${brandId}/sla`, { policies }, 'admin')).status).toBe(400)
+    expect((await call('PUT', `/api/admin/brands/${demo.brandId}/sla`, { policies }, 'admin')).status).toBe(400)
   })
 
   it('answers 404 for an unknown brand', async () => {

@@ -1,47 +1,12 @@
 // The admin API for reply templates: list, create, change, delete; one name per brand and
 // language; variables checked against the ones the composer fills in; audit.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { adminRoutes } from '../../worker/admin/routes'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
-import { parseConfig } from '../../worker/config'
-import { demoPassword, demoTemplates, seedDemo } from '../../worker/demo/seed'
-import type { Services } from '../../worker/env'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
+import { demoTemplates } from '../../worker/demo/seed'
+import { describeAdminOnly, json, useDemoApi } from '../support/demo-api'
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', adminRoutes)
-let db: TestDatabase
-let api: ApiClient
-let brandId: string
-let adminId: string
-const cookies = new Map<string, string>()
-
-beforeAll(async () => {
-  db = await createTestDatabase()
-  const services: Services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  await seedDemo(db.sql)
-  brandId = (await db.sql<{ id: string }[]>`select id from brand where slug = 'nordlink'`)[0]!.id
-  for (const role of ['admin', 'agent']) {
-    const session = await api.logIn(`${role}@earshot.example`, demoPassword)
-    cookies.set(role, session.cookie)
-    if (role === 'admin') adminId = session.userId
-  }
-})
-afterAll(() => db.close())
-
-const call = (method: string, path: string, body?: unknown, role?: string) => api.call(method, path, body, role && cookies.get(role))
-const json = async <T>(response: Response, status: number): Promise<T> => {
-  expect(response.status, await response.clone().text()).toBe(status)
-  return (await response.json()) as T
-}
-
-async function lastAudit(action: string) {
-  const [row] = await db.sql<{ actor_id: string; target_type: string; target_id: string; detail: Record<string, unknown> }[]>`
-    select actor_id, target_type, target_id, detail from audit_log where action = ${action} order by id desc limit 1`
-  return row
-}
+const demo = useDemoApi(adminRoutes, ['admin', 'agent'])
+const { call, lastAudit } = demo
 
 interface Template {
   id: string
@@ -55,44 +20,39 @@ interface Template {
   updated_at: string
 }
 
-const create = (body: Record<string, unknown>) => call('POST', '/api/admin/templates', { brand_id: brandId, ...body }, 'admin')
+const create = (body: Record<string, unknown>) => call('POST', '/api/admin/templates', { brand_id: demo.brandId, ...body }, 'admin')
 
-describe('who may', () => {
-  it.each([
-    ['GET', '/api/admin/templates', undefined],
-    ['POST', '/api/admin/templates', { brand_id: '1', name: 'X', body: 'Hi' }],
-    ['PATCH', '/api/admin/templates/1', { name: 'X' }],
-    ['DELETE', '/api/admin/templates/1', undefined],
-  ])('%s %s: 401 without a session, 403 for an agent', async (method, path, body) => {
-    expect((await call(method, path, body)).status).toBe(401)
-    expect((await call(method, path, body, 'agent')).status).toBe(403)
-  })
-})
+describeAdminOnly(demo, [
+  ['GET', '/api/admin/templates', undefined],
+  ['POST', '/api/admin/templates', { brand_id: '1', name: 'X', body: 'Hi' }],
+  ['PATCH', '/api/admin/templates/1', { name: 'X' }],
+  ['DELETE', '/api/admin/templates/1', undefined],
+])
 
 describe('templates', () => {
   it("lists a brand's templates with who last changed them", async () => {
-    const { templates } = await json<{ templates: Template[] }>(await call('GET', `/api/admin/templates?brand=${brandId}`, undefined, 'admin'), 200)
+    const { templates } = await json<{ templates: Template[] }>(await call('GET', `/api/admin/templates?brand=${demo.brandId}`, undefined, 'admin'), 200)
     expect(templates).toHaveLength(demoTemplates.length)
-    expect(templates[0]).toMatchObject({ brand_id: brandId, updated_by: null, updated_at: expect.any(String) })
+    expect(templates[0]).toMatchObject({ brand_id: demo.brandId, updated_by: null, updated_at: expect.any(String) })
     expect((await call('GET', '/api/admin/templates?brand=x', undefined, 'admin')).status).toBe(400)
   })
 
   it('creates one, defaulting to any channel and every language, and audits it', async () => {
     const { template } = await json<{ template: Template }>(await create({ name: 'Thanks', body: 'Thank you, {customer_name}!' }), 201)
     expect(template).toMatchObject({
-      brand_id: brandId,
+      brand_id: demo.brandId,
       name: 'Thanks',
       channel: 'any',
       language: null,
       body: 'Thank you, {customer_name}!',
       moves_to_private: false,
-      updated_by: { id: adminId, name: 'Alex Morgan' },
+      updated_by: { id: demo.ids.get('admin'), name: 'Alex Morgan' },
     })
     expect(await lastAudit('admin.template.create')).toEqual({
-      actor_id: adminId,
+      actor_id: demo.ids.get('admin'),
       target_type: 'template',
       target_id: template.id,
-      detail: { brand_id: brandId, name: 'Thanks', language: null },
+      detail: { brand_id: demo.brandId, name: 'Thanks', language: null },
     })
   })
 
@@ -137,6 +97,6 @@ describe('templates', () => {
     expect((await call('DELETE', `/api/admin/templates/${template.id}`, undefined, 'admin')).status).toBe(204)
     expect((await call('DELETE', `/api/admin/templates/${template.id}`, undefined, 'admin')).status).toBe(404)
     expect((await call('DELETE', '/api/admin/templates/abc', undefined, 'admin')).status).toBe(404)
-    expect(await lastAudit('admin.template.delete')).toMatchObject({ target_id: template.id, detail: { brand_id: brandId, name: 'Short-lived' } })
+    expect(await lastAudit('admin.template.delete')).toMatchObject({ target_id: template.id, detail: { brand_id: demo.brandId, name: 'Short-lived' } })
   })
 })

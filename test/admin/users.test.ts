@@ -1,45 +1,12 @@
 // The admin API for people and their shifts: admins only, what it accepts and refuses, sessions
 // ended by a new password or a deactivation, the last admin kept, and the audit log.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { adminRoutes } from '../../worker/admin/routes'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
-import { parseConfig } from '../../worker/config'
-import { demoPassword, demoUsers, seedDemo } from '../../worker/demo/seed'
-import type { Services } from '../../worker/env'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
+import { demoUsers } from '../../worker/demo/seed'
+import { describeAdminOnly, json, useDemoApi } from '../support/demo-api'
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', adminRoutes)
-let db: TestDatabase
-let api: ApiClient
-const cookies = new Map<string, string>()
-const ids = new Map<string, string>()
-
-beforeAll(async () => {
-  db = await createTestDatabase()
-  const services: Services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  await seedDemo(db.sql)
-  for (const role of ['admin', 'agent']) {
-    const session = await api.logIn(`${role}@earshot.example`, demoPassword)
-    cookies.set(role, session.cookie)
-    ids.set(role, session.userId)
-  }
-})
-afterAll(() => db.close())
-
-const call = (method: string, path: string, body?: unknown, role?: string) => api.call(method, path, body, role && cookies.get(role))
-const json = async <T>(response: Response, status: number): Promise<T> => {
-  expect(response.status, await response.clone().text()).toBe(status)
-  return (await response.json()) as T
-}
-
-async function lastAudit(action: string) {
-  const [row] = await db.sql<{ actor_id: string; target_type: string; target_id: string; detail: Record<string, unknown> }[]>`
-    select actor_id, target_type, target_id, detail from audit_log where action = ${action} order by id desc limit 1`
-  return row
-}
+const demo = useDemoApi(adminRoutes, ['admin', 'agent'])
+const { call, lastAudit } = demo
 
 interface User {
   id: string
@@ -52,18 +19,13 @@ interface User {
   teams: { id: string; name: string }[]
 }
 
-describe('who may', () => {
-  it.each([
-    ['GET', '/api/admin/users', undefined],
-    ['POST', '/api/admin/users', { email: 'x@y.example', name: 'X', role: 'agent', password: 'long enough pass' }],
-    ['PATCH', '/api/admin/users/1', { name: 'X' }],
-    ['GET', '/api/admin/users/1/shifts', undefined],
-    ['PUT', '/api/admin/users/1/shifts', { shifts: [] }],
-  ])('%s %s: 401 without a session, 403 for an agent', async (method, path, body) => {
-    expect((await call(method, path, body)).status).toBe(401)
-    expect((await call(method, path, body, 'agent')).status).toBe(403)
-  })
-})
+describeAdminOnly(demo, [
+  ['GET', '/api/admin/users', undefined],
+  ['POST', '/api/admin/users', { email: 'x@y.example', name: 'X', role: 'agent', password: 'long enough pass' }],
+  ['PATCH', '/api/admin/users/1', { name: 'X' }],
+  ['GET', '/api/admin/users/1/shifts', undefined],
+  ['PUT', '/api/admin/users/1/shifts', { shifts: [] }],
+])
 
 describe('users', () => {
   it('lists everyone with languages and teams, never a password hash', async () => {
@@ -78,9 +40,9 @@ describe('users', () => {
     const body = { email: 'Kadri@earshot.example', name: 'Kadri Kuusk', role: 'agent', password: 'a long passphrase', languages: ['et', 'en', 'et'], capacity: 12 }
     const { user } = await json<{ user: User }>(await call('POST', '/api/admin/users', body, 'admin'), 201)
     expect(user).toMatchObject({ email: 'Kadri@earshot.example', name: 'Kadri Kuusk', role: 'agent', languages: ['et', 'en'], capacity: 12, active: true, teams: [] })
-    expect((await api.logIn('kadri@earshot.example', 'a long passphrase')).userId).toBe(user.id)
+    expect((await demo.api.logIn('kadri@earshot.example', 'a long passphrase')).userId).toBe(user.id)
     const audit = await lastAudit('admin.user.create')
-    expect(audit).toEqual({ actor_id: ids.get('admin'), target_type: 'user', target_id: user.id, detail: { email: 'Kadri@earshot.example', role: 'agent' } })
+    expect(audit).toEqual({ actor_id: demo.ids.get('admin'), target_type: 'user', target_id: user.id, detail: { email: 'Kadri@earshot.example', role: 'agent' } })
     expect(JSON.stringify(audit)).not.toContain('passphrase')
   })
 
@@ -106,7 +68,7 @@ describe('users', () => {
   })
 
   it('changes name, role, languages and capacity, and audits which', async () => {
-    const id = ids.get('agent')!
+    const id = demo.ids.get('agent')!
     const change = { name: 'Maria Tamm-Kask', languages: ['et'], capacity: 20 }
     const { user } = await json<{ user: User }>(await call('PATCH', `/api/admin/users/${id}`, change, 'admin'), 200)
     expect(user).toMatchObject({ id, name: 'Maria Tamm-Kask', role: 'agent', languages: ['et'], capacity: 20 })
@@ -121,23 +83,23 @@ describe('users', () => {
       await call('POST', '/api/admin/users', { email: 'temp@earshot.example', name: 'Temp', role: 'agent', password: 'first passphrase' }, 'admin'),
       201,
     )
-    const sessions = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from session where user_id = ${user.id}`)[0]!.n
-    await api.logIn('temp@earshot.example', 'first passphrase')
+    const sessions = async () => (await demo.db.sql<{ n: number }[]>`select count(*)::int as n from session where user_id = ${user.id}`)[0]!.n
+    await demo.api.logIn('temp@earshot.example', 'first passphrase')
     expect(await sessions()).toBe(1)
     await json(await call('PATCH', `/api/admin/users/${user.id}`, { password: 'second passphrase' }, 'admin'), 200)
     expect(await sessions()).toBe(0)
-    await expect(api.logIn('temp@earshot.example', 'first passphrase')).rejects.toThrow(/401/)
-    await api.logIn('temp@earshot.example', 'second passphrase')
+    await expect(demo.api.logIn('temp@earshot.example', 'first passphrase')).rejects.toThrow(/401/)
+    await demo.api.logIn('temp@earshot.example', 'second passphrase')
     expect((await lastAudit('admin.user.update'))!.detail).toMatchObject({ password_changed: true })
     expect(JSON.stringify(await lastAudit('admin.user.update'))).not.toContain('second passphrase')
 
     await json(await call('PATCH', `/api/admin/users/${user.id}`, { active: false }, 'admin'), 200)
     expect(await sessions()).toBe(0)
-    await expect(api.logIn('temp@earshot.example', 'second passphrase')).rejects.toThrow(/401/)
+    await expect(demo.api.logIn('temp@earshot.example', 'second passphrase')).rejects.toThrow(/401/)
   })
 
   it('keeps at least one active admin', async () => {
-    const me = ids.get('admin')!
+    const me = demo.ids.get('admin')!
     expect((await json<{ field: string }>(await call('PATCH', `/api/admin/users/${me}`, { role: 'agent' }, 'admin'), 409)).field).toBe('role')
     expect((await json<{ field: string }>(await call('PATCH', `/api/admin/users/${me}`, { active: false }, 'admin'), 409)).field).toBe('active')
     const { user: second } = await json<{ user: User }>(
@@ -150,16 +112,16 @@ describe('users', () => {
   it('answers 404 for an unknown user and 400 for nothing to change', async () => {
     expect((await call('PATCH', '/api/admin/users/999999', { name: 'Nobody' }, 'admin')).status).toBe(404)
     expect((await call('PATCH', '/api/admin/users/abc', { name: 'Nobody' }, 'admin')).status).toBe(404)
-    expect((await call('PATCH', `/api/admin/users/${ids.get('agent')}`, {}, 'admin')).status).toBe(400)
-    expect((await call('PATCH', `/api/admin/users/${ids.get('agent')}`, { password: 'short' }, 'admin')).status).toBe(400)
-    expect((await call('PATCH', `/api/admin/users/${ids.get('agent')}`, { email: 'new@earshot.example' }, 'admin')).status).toBe(400)
+    expect((await call('PATCH', `/api/admin/users/${demo.ids.get('agent')}`, {}, 'admin')).status).toBe(400)
+    expect((await call('PATCH', `/api/admin/users/${demo.ids.get('agent')}`, { password: 'short' }, 'admin')).status).toBe(400)
+    expect((await call('PATCH', `/api/admin/users/${demo.ids.get('agent')}`, { email: 'new@earshot.example' }, 'admin')).status).toBe(400)
   })
 })
 
 describe('shifts', () => {
   it("reads a person's shifts as HH:MM", async () => {
     const { shifts } = await json<{ shifts: { weekday: number; starts_at: string; ends_at: string }[] }>(
-      await call('GET', `/api/admin/users/${ids.get('agent')}/shifts`, undefined, 'admin'),
+      await call('GET', `/api/admin/users/${demo.ids.get('agent')}/shifts`, undefined, 'admin'),
       200,
     )
     expect(shifts[0]).toEqual({ weekday: 1, starts_at: '08:00', ends_at: '16:00' })
@@ -167,7 +129,7 @@ describe('shifts', () => {
   })
 
   it('replaces them, overnight and to midnight included, and audits it', async () => {
-    const id = ids.get('agent')!
+    const id = demo.ids.get('agent')!
     const shifts = [
       { weekday: 5, starts_at: '22:00', ends_at: '06:00' },
       { weekday: 1, starts_at: '09:30', ends_at: '17:30' },
@@ -190,7 +152,7 @@ describe('shifts', () => {
     [{ shifts: [{ weekday: 1, starts_at: '08:00', ends_at: '12:00' }, { weekday: 1, starts_at: '08:00', ends_at: '16:00' }] }],
     [{}],
   ])('answers 400 for %j', async (body) => {
-    expect((await call('PUT', `/api/admin/users/${ids.get('agent')}/shifts`, body, 'admin')).status).toBe(400)
+    expect((await call('PUT', `/api/admin/users/${demo.ids.get('agent')}/shifts`, body, 'admin')).status).toBe(400)
   })
 
   it('answers 404 for an unknown user', async () => {

@@ -1,16 +1,9 @@
 // Internal notes: @mentions by full name or email local part tell those colleagues once; the note
 // goes on the timeline and in the audit log.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../worker/auth/password'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { collabRoutes } from '../../worker/cases/collab-routes'
 import { findMentions, type Colleague } from '../../worker/cases/notes'
-import { parseConfig } from '../../worker/config'
-import type { Services } from '../../worker/env'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertAgent, insertIdentity, insertRoutingBrand, type RoutingBrand } from '../support/routing'
+import { useCareApi, type Person } from '../support/care-api'
 
 describe('findMentions', () => {
   const people: Colleague[] = [
@@ -45,50 +38,26 @@ describe('findMentions', () => {
   })
 })
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', collabRoutes)
-const password = 'correct horse battery'
-let db: TestDatabase
-let services: Services
-let api: ApiClient
-let brand: RoutingBrand
-const people: Record<string, { id: string; cookie: string }> = {}
+const care = useCareApi(collabRoutes, 'notes')
+const { newCase } = care
+const people: Record<string, Person> = {}
 
 beforeAll(async () => {
-  db = await createTestDatabase()
-  services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  brand = await insertRoutingBrand(db.sql, 'notes')
-  const hash = await hashPassword(password)
   const specs = [
     { key: 'anna', name: 'Anna Agent', email: 'anna@notes.example', role: 'agent' as const },
     { key: 'maria', name: 'Maria Tamm', email: 'maria.tamm@notes.example', role: 'agent' as const },
     { key: 'exec', name: 'Erik Executive', email: 'erik@notes.example', role: 'executive' as const },
     { key: 'gone', name: 'Gone Person', email: 'gone@notes.example', role: 'agent' as const },
   ]
-  for (const spec of specs) {
-    const user = await insertAgent(db.sql, { email: spec.email, name: spec.name, role: spec.role, languages: ['en'], shifts: [], teamId: brand.teamId })
-    await db.sql`update app_user set password_hash = ${hash} where id = ${user.id}`
-    people[spec.key] = { id: user.id, cookie: (await api.logIn(spec.email, password)).cookie }
-  }
-  await db.sql`update app_user set active = false where id = ${people.gone!.id}`
-  const [marketing] = await db.sql<{ id: string }[]>`
-    insert into app_user (email, name, role, password_hash) values ('mark@notes.example', 'Mark Eting', 'marketing', ${hash}) returning id`
-  people.marketing = { id: marketing!.id, cookie: (await api.logIn('mark@notes.example', password)).cookie }
+  for (const spec of specs) people[spec.key] = await care.person({ email: spec.email, name: spec.name, role: spec.role })
+  await care.db.sql`update app_user set active = false where id = ${people.gone!.id}`
+  people.marketing = await care.marketer('mark@notes.example')
 })
-afterAll(() => db.close())
 
-const note = (caseId: string, body: unknown, who = 'anna') => api.call('POST', `/api/cases/${caseId}/notes`, body, people[who]!.cookie)
-
-let customers = 0
-async function newCase(): Promise<string> {
-  const { customerId } = await insertIdentity(db.sql, `notes-customer-${++customers}`)
-  const [row] = await db.sql<{ id: string }[]>`
-    insert into care_case (brand_id, customer_id, status, team_id) values (${brand.brandId}, ${customerId}, 'new', ${brand.teamId}) returning id`
-  return row!.id
-}
+const note = (caseId: string, body: unknown, who = 'anna') => care.api.call('POST', `/api/cases/${caseId}/notes`, body, people[who]!.cookie)
 
 async function mentionsOf(caseId: string) {
-  return db.sql<{ user_id: string; kind: string; dedupe_key: string; body: Record<string, unknown> }[]>`
+  return care.db.sql<{ user_id: string; kind: string; dedupe_key: string; body: Record<string, unknown> }[]>`
     select user_id, kind, dedupe_key, body from notification where case_id = ${caseId} order by user_id`
 }
 
@@ -100,7 +69,7 @@ describe('POST /api/cases/:id/notes', () => {
     const { eventId, mentioned } = (await response.json()) as { eventId: string; mentioned: string[] }
     expect(mentioned).toEqual([people.maria!.id, people.exec!.id])
 
-    const [event] = await db.sql`select kind, actor_id, body from case_event where id = ${eventId}`
+    const [event] = await care.db.sql`select kind, actor_id, body from case_event where id = ${eventId}`
     expect(event).toEqual({
       kind: 'note',
       actor_id: people.anna!.id,
@@ -111,7 +80,7 @@ describe('POST /api/cases/:id/notes', () => {
       [people.maria!.id, people.exec!.id].sort((a, b) => Number(a) - Number(b)).map((id) => [id, 'note_mention', `note:${eventId}`]),
     )
     expect(told[0]!.body).toMatchObject({ from: 'Anna Agent', event_id: eventId })
-    const [audit] = await db.sql`select action, actor_id, detail from audit_log where target_type = 'case' and target_id = ${caseId}`
+    const [audit] = await care.db.sql`select action, actor_id, detail from audit_log where target_type = 'case' and target_id = ${caseId}`
     expect(audit).toEqual({ action: 'case.note', actor_id: people.anna!.id, detail: { event_id: eventId, mentions: [people.maria!.id, people.exec!.id] } })
   })
 
@@ -127,34 +96,34 @@ describe('POST /api/cases/:id/notes', () => {
     const caseId = await newCase()
     const response = await note(caseId, { text: 'Line test done, all green.' }, 'exec')
     expect(response.status).toBe(201)
-    const [event] = await db.sql`select kind, actor_id, body from case_event where case_id = ${caseId}`
+    const [event] = await care.db.sql`select kind, actor_id, body from case_event where case_id = ${caseId}`
     expect(event).toEqual({ kind: 'note', actor_id: people.exec!.id, body: { text: 'Line test done, all green.', mentions: [] } })
   })
 
   it('notes a resolved case too: notes change nothing about the case', async () => {
     const caseId = await newCase()
-    await db.sql`update care_case set status = 'resolved', resolved_at = now() where id = ${caseId}`
+    await care.db.sql`update care_case set status = 'resolved', resolved_at = now() where id = ${caseId}`
     expect((await note(caseId, { text: 'Customer thanked us by phone.' })).status).toBe(201)
-    const [row] = await db.sql`select status from care_case where id = ${caseId}`
+    const [row] = await care.db.sql`select status from care_case where id = ${caseId}`
     expect(row).toEqual({ status: 'resolved' })
   })
 
   it('answers 404 for an unknown case and 400 for bad input, writing nothing', async () => {
     const unknown = await note('999999', { text: 'hello @Maria Tamm' })
     expect(unknown.status).toBe(404)
-    expect(await db.sql`select id from notification where body->>'excerpt' = 'hello @Maria Tamm'`).toHaveLength(0)
+    expect(await care.db.sql`select id from notification where body->>'excerpt' = 'hello @Maria Tamm'`).toHaveLength(0)
     const caseId = await newCase()
     expect((await note(caseId, { text: '   ' })).status).toBe(400)
     expect((await note(caseId, { text: 'x'.repeat(5001) })).status).toBe(400)
     expect((await note(caseId, { text: 'hi', extra: true })).status).toBe(400)
     expect((await note('abc', { text: 'hi' })).status).toBe(400)
-    expect(await db.sql`select id from case_event where case_id = ${caseId}`).toHaveLength(0)
+    expect(await care.db.sql`select id from case_event where case_id = ${caseId}`).toHaveLength(0)
     expect((await note(caseId, { text: 'x'.repeat(5000) })).status).toBe(201)
   })
 
   it('is for agents, executives and admins', async () => {
     const caseId = await newCase()
     expect((await note(caseId, { text: 'hi' }, 'marketing')).status).toBe(403)
-    expect((await api.call('POST', `/api/cases/${caseId}/notes`, { text: 'hi' })).status).toBe(401)
+    expect((await care.api.call('POST', `/api/cases/${caseId}/notes`, { text: 'hi' })).status).toBe(401)
   })
 })

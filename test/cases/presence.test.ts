@@ -1,56 +1,27 @@
 // Presence on a case: who else has it open (seen in the last 30 s) and who is typing (said so in
 // the last 10 s). Time is passed in, so nothing here sleeps.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../worker/auth/password'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { collabRoutes } from '../../worker/cases/collab-routes'
 import { heartbeat, presentOthers, prunePresence } from '../../worker/cases/presence'
-import { parseConfig } from '../../worker/config'
-import type { Services } from '../../worker/env'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertAgent, insertIdentity, insertRoutingBrand, type RoutingBrand } from '../support/routing'
+import { useCareApi, type Person } from '../support/care-api'
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', collabRoutes)
-const password = 'correct horse battery'
-let db: TestDatabase
-let services: Services
-let api: ApiClient
-let brand: RoutingBrand
-const people: Record<string, { id: string; cookie: string }> = {}
+const care = useCareApi(collabRoutes, 'presence')
+const { newCase } = care
+const people: Record<string, Person> = {}
 
 beforeAll(async () => {
-  db = await createTestDatabase()
-  services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  brand = await insertRoutingBrand(db.sql, 'presence')
-  const hash = await hashPassword(password)
   for (const [key, name] of [['anna', 'Anna Agent'], ['boris', 'Boris Ivanov'], ['carla', 'Carla Kask']] as const) {
-    const user = await insertAgent(db.sql, { email: `${key}@presence.example`, name, languages: ['en'], shifts: [], teamId: brand.teamId })
-    await db.sql`update app_user set password_hash = ${hash} where id = ${user.id}`
-    people[key] = { id: user.id, cookie: (await api.logIn(`${key}@presence.example`, password)).cookie }
+    people[key] = await care.person({ email: `${key}@presence.example`, name })
   }
-  const [marketing] = await db.sql<{ id: string }[]>`
-    insert into app_user (email, name, role, password_hash) values ('mark@presence.example', 'Mark Eting', 'marketing', ${hash}) returning id`
-  people.marketing = { id: marketing!.id, cookie: (await api.logIn('mark@presence.example', password)).cookie }
+  people.marketing = await care.marketer('mark@presence.example')
 })
-afterAll(() => db.close())
-
-let customers = 0
-async function newCase(): Promise<string> {
-  const { customerId } = await insertIdentity(db.sql, `presence-customer-${++customers}`)
-  const [row] = await db.sql<{ id: string }[]>`
-    insert into care_case (brand_id, customer_id, status, team_id) values (${brand.brandId}, ${customerId}, 'new', ${brand.teamId}) returning id`
-  return row!.id
-}
 
 const t0 = new Date('2026-11-20T09:00:00Z')
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000)
 const beat = (caseId: string, who: string, typing: boolean, seconds: number) =>
-  heartbeat(db.sql, { caseId, userId: people[who]!.id, typing, now: at(seconds) })
+  heartbeat(care.db.sql, { caseId, userId: people[who]!.id, typing, now: at(seconds) })
 const seenBy = async (caseId: string, who: string, seconds: number) =>
-  (await presentOthers(db.sql, { caseId, userId: people[who]!.id, now: at(seconds) }))?.map((p) => [p.name, p.typing])
+  (await presentOthers(care.db.sql, { caseId, userId: people[who]!.id, now: at(seconds) }))?.map((p) => [p.name, p.typing])
 
 describe('heartbeat and presentOthers', () => {
   it('shows the others on the case, never the asker, with their name and when they were seen', async () => {
@@ -87,33 +58,33 @@ describe('heartbeat and presentOthers', () => {
     await beat(one, 'boris', false, 0)
     await beat(two, 'carla', false, 0)
     expect(await seenBy(one, 'anna', 1)).toEqual([['Boris Ivanov', false]])
-    await db.sql`update app_user set active = false where id = ${people.carla!.id}`
+    await care.db.sql`update app_user set active = false where id = ${people.carla!.id}`
     try {
       expect(await seenBy(two, 'anna', 1)).toEqual([])
     } finally {
-      await db.sql`update app_user set active = true where id = ${people.carla!.id}`
+      await care.db.sql`update app_user set active = true where id = ${people.carla!.id}`
     }
   })
 
   it('answers null for a case that does not exist, writing nothing', async () => {
     expect(await beat('999999', 'anna', true, 0)).toBeNull()
     expect(await seenBy('999999', 'anna', 0)).toBeUndefined()
-    expect(await db.sql`select 1 from case_presence where case_id = 999999`).toHaveLength(0)
+    expect(await care.db.sql`select 1 from case_presence where case_id = 999999`).toHaveLength(0)
   })
 
   it('prunePresence deletes only rows older than a minute', async () => {
     const caseId = await newCase()
     await beat(caseId, 'anna', false, 0)
     await beat(caseId, 'boris', false, 50)
-    expect(await prunePresence(db.sql, at(70))).toBeGreaterThanOrEqual(1)
-    const left = await db.sql<{ user_id: string }[]>`select user_id from case_presence where case_id = ${caseId}`
+    expect(await prunePresence(care.db.sql, at(70))).toBeGreaterThanOrEqual(1)
+    const left = await care.db.sql<{ user_id: string }[]>`select user_id from case_presence where case_id = ${caseId}`
     expect(left).toEqual([{ user_id: people.boris!.id }])
   })
 })
 
 describe('GET and POST /api/cases/:id/presence', () => {
   const call = (method: string, caseId: string, who: string, body?: unknown) =>
-    api.call(method, `/api/cases/${caseId}/presence`, body, people[who]!.cookie)
+    care.api.call(method, `/api/cases/${caseId}/presence`, body, people[who]!.cookie)
 
   it('POST records the heartbeat and answers who else is there; GET only reads', async () => {
     const caseId = await newCase()
@@ -138,6 +109,6 @@ describe('GET and POST /api/cases/:id/presence', () => {
     expect((await call('POST', caseId, 'anna', {})).status).toBe(400)
     expect((await call('GET', 'abc', 'anna')).status).toBe(400)
     expect((await call('GET', caseId, 'marketing')).status).toBe(403)
-    expect((await api.call('GET', `/api/cases/${caseId}/presence`)).status).toBe(401)
+    expect((await care.api.call('GET', `/api/cases/${caseId}/presence`)).status).toBe(401)
   })
 })

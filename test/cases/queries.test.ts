@@ -1,21 +1,12 @@
 // The inbox over HTTP: each filter alone and together, full-text search over a case's mentions,
 // the filter bar's counts, the order, and bad queries answered with problems.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../worker/auth/password'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { caseRoutes } from '../../worker/cases/routes'
 import type { InboxCounts } from '../../worker/cases/queries'
-import { parseConfig } from '../../worker/config'
-import type { Services } from '../../worker/env'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertAgent, insertIdentity, insertRoutingBrand, type RoutingBrand } from '../support/routing'
+import { useCareApi } from '../support/care-api'
+import { insertIdentity, insertRoutingBrand, type RoutingBrand } from '../support/routing'
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', caseRoutes)
-const password = 'correct horse battery'
-let db: TestDatabase
-let api: ApiClient
+const care = useCareApi(caseRoutes, 'inbox')
 let brand: RoutingBrand
 let other: RoutingBrand
 let billingTeamId: string
@@ -39,8 +30,8 @@ interface CaseSpec {
 
 let customers = 0
 async function insertCase(spec: CaseSpec): Promise<string> {
-  const { customerId, identityId } = await insertIdentity(db.sql, `inbox-${++customers}`, spec.mentions[0]![0])
-  const [row] = await db.sql<{ id: string }[]>`
+  const { customerId, identityId } = await insertIdentity(care.db.sql, `inbox-${++customers}`, spec.mentions[0]![0])
+  const [row] = await care.db.sql<{ id: string }[]>`
     insert into care_case (brand_id, customer_id, status, priority, owner_id, team_id, language, opened_at, sla_due_at, resolved_at)
     values (${spec.brandId}, ${customerId}, ${spec.status}, ${spec.priority}, ${spec.owner ?? null}, ${spec.team ?? null}, ${spec.language},
             now() - make_interval(mins => ${spec.openedMinutesAgo}),
@@ -49,7 +40,7 @@ async function insertCase(spec: CaseSpec): Promise<string> {
     returning id`
   let n = 0
   for (const [platform, text] of spec.mentions) {
-    await db.sql`
+    await care.db.sql`
       insert into mention (platform, external_id, brand_id, identity_id, case_id, text, posted_at, raw)
       values (${platform}, ${`${row!.id}-${++n}`}, ${spec.brandId}, ${identityId}, ${row!.id}, ${text},
               now() - make_interval(mins => ${spec.openedMinutesAgo - n}), '{}')`
@@ -58,23 +49,18 @@ async function insertCase(spec: CaseSpec): Promise<string> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase()
-  const services: Services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  brand = await insertRoutingBrand(db.sql, 'inbox')
-  other = await insertRoutingBrand(db.sql, 'elsewhere')
-  const [billing] = await db.sql<{ id: string }[]>`insert into team (brand_id, name) values (${brand.brandId}, 'Billing') returning id`
+  brand = care.brand
+  other = await insertRoutingBrand(care.db.sql, 'elsewhere')
+  const [billing] = await care.db.sql<{ id: string }[]>`insert into team (brand_id, name) values (${brand.brandId}, 'Billing') returning id`
   billingTeamId = billing!.id
-  const hash = await hashPassword(password)
   for (const [key, role, teamId] of [
     ['anna', 'agent', brand.teamId],
     ['boris', 'agent', billingTeamId],
     ['exec', 'executive', undefined],
   ] as const) {
-    const user = await insertAgent(db.sql, { email: `${key}@inbox.example`, name: key, role, languages: ['en'], shifts: [], teamId })
-    await db.sql`update app_user set password_hash = ${hash} where id = ${user.id}`
-    people[key] = user.id
-    cookies[key] = (await api.logIn(`${key}@inbox.example`, password)).cookie
+    const person = await care.person({ email: `${key}@inbox.example`, name: key, role, teamId })
+    people[key] = person.id
+    cookies[key] = person.cookie
   }
 
   const a = brand.brandId
@@ -90,19 +76,24 @@ beforeAll(async () => {
   cases.c9 = await insertCase({ brandId: a, priority: 2, status: 'open', team: brand.teamId, language: 'de', slaIn: null, openedMinutesAgo: 120, mentions: [['mastodon', 'Kein Internet seit Montag']] })
   // Merged into c2: closed, and never listed on its own.
   cases.c7 = await insertCase({ brandId: a, priority: 1, status: 'resolved', language: 'en', slaIn: null, openedMinutesAgo: 50, mentions: [['x', 'router router router']] })
-  await db.sql`update care_case set status = 'closed', closed_at = now(), merged_into_id = ${cases.c2} where id = ${cases.c7}`
+  await care.db.sql`update care_case set status = 'closed', closed_at = now(), merged_into_id = ${cases.c2} where id = ${cases.c7}`
   cases.c8 = await insertCase({ brandId: other.brandId, priority: 1, status: 'new', language: 'en', slaIn: null, openedMinutesAgo: 10, mentions: [['x', 'My router is broken']] })
 })
-afterAll(() => db.close())
 
-const get = (query: string, who = 'anna') => api.call('GET', `/api/cases?${query}`, undefined, cookies[who])
+const get = (query: string, who = 'anna') => care.api.call('GET', `/api/cases?${query}`, undefined, cookies[who])
 
+/** The page for `query`, and the filter bar's counts for its brand and search (a request of their own). */
 async function inbox(query: string, who = 'anna'): Promise<{ names: string[]; counts: InboxCounts }> {
   const response = await get(query, who)
   expect(response.status, await response.clone().text()).toBe(200)
-  const body = (await response.json()) as { cases: { id: string }[]; counts: InboxCounts }
+  const body = (await response.json()) as { cases: { id: string }[] }
+  const given = new URLSearchParams(query)
+  const countsQuery = new URLSearchParams([...given].filter(([name]) => name === 'brand' || name === 'q'))
+  const countsResponse = await care.api.call('GET', `/api/cases/counts?${countsQuery}`, undefined, cookies[who])
+  expect(countsResponse.status, await countsResponse.clone().text()).toBe(200)
+  const { counts } = (await countsResponse.json()) as { counts: InboxCounts }
   const byId = new Map(Object.entries(cases).map(([name, id]) => [id, name]))
-  return { names: body.cases.map((item) => byId.get(item.id) ?? item.id), counts: body.counts }
+  return { names: body.cases.map((item) => byId.get(item.id) ?? item.id), counts }
 }
 
 const names = async (query: string, who = 'anna') => (await inbox(`brand=${brand.brandId}&${query}`, who)).names
@@ -238,6 +229,11 @@ describe('counts', () => {
     })
   })
 
+  it('takes only the brand and the search: the other filters are what it counts by', async () => {
+    const response = await care.api.call('GET', `/api/cases/counts?brand=${brand.brandId}&view=mine`, undefined, cookies.anna)
+    expect(response.status).toBe(400)
+  })
+
   it('covers every brand without brand=', async () => {
     const { counts } = await inbox('')
     expect(counts.all).toBe(7)
@@ -273,6 +269,6 @@ describe('bad queries', () => {
   })
 
   it('needs a session', async () => {
-    expect((await api.call('GET', '/api/cases')).status).toBe(401)
+    expect((await care.api.call('GET', '/api/cases')).status).toBe(401)
   })
 })

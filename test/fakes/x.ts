@@ -43,6 +43,22 @@ export type FakeXEndpoint = 'mentions' | 'search' | 'me' | 'user_tweets' | 'crea
 
 export type FakeXFailure = 500 | 502 | 503 | 'timeout' | 'reset'
 
+/**
+ * How the next POST /2/tweets (or DM) fails: an HTTP error, X's duplicate-content refusal, a
+ * refusal to post at all (403), a connection reset before anything is stored, or 'accept_then_reset':
+ * the post is stored and the client sees a dropped connection (a send whose answer was lost).
+ */
+export type FakeXPostFailure = 500 | 502 | 503 | 'forbidden' | 'duplicate' | 'reset' | 'accept_then_reset'
+
+/** Every post and DM the brand made through the API, in order, so tests can count them. */
+export interface FakeXPost {
+  kind: 'tweet' | 'dm'
+  id: string
+  text: string
+  inReplyToId?: string
+  recipientId?: string
+}
+
 export interface FakeXRequest {
   method: string
   path: string
@@ -76,6 +92,10 @@ export interface FakeX {
   served(): Set<string>
   requests: FakeXRequest[]
   fail(times: number, how: FakeXFailure): void
+  /** Fails the next `times` posts (tweets and DMs); reads are not affected. */
+  failPosts(times: number, how: FakeXPostFailure): void
+  /** What the brand posted through the API; failed posts are not in it. */
+  posts: FakeXPost[]
   setRateLimit(limit: number, windowSeconds?: number): void
   exhaust(endpoint?: FakeXEndpoint): void
   close(): Promise<void>
@@ -318,6 +338,8 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const servedIds = new Set<string>()
   const requests: FakeXRequest[] = []
   const failures: FakeXFailure[] = []
+  const postFailures: FakeXPostFailure[] = []
+  const posts: FakeXPost[] = []
   let rateLimit = 450
   let windowMs = 900_000
   const windows = new Map<FakeXEndpoint, { resetMs: number; remaining: number }>()
@@ -687,6 +709,8 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       references.push({ type: 'quoted', id: quoted })
     }
     const tweet = store({ text: body.text, authorId: brand.id, referencedTweets: references, mentionsBrand: false })
+    const replyTo = references.find((r) => r.type === 'replied_to')?.id
+    posts.push({ kind: 'tweet', id: tweet.id, text: tweet.text, ...(replyTo ? { inReplyToId: replyTo } : {}) })
     return [201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } }]
   }
 
@@ -708,6 +732,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     // CreateTextMessageRequest: text with minLength 1 (attachment-only messages are not modelled).
     if (typeof body.text !== 'string' || body.text.length === 0) return bodyError('$.text: is missing but it is required')
     const event = addDm(brand.id, participantId, body.text)
+    posts.push({ kind: 'dm', id: event.id.toString(), text: body.text, recipientId: participantId })
     return [201, { data: { dm_conversation_id: event.conversationId, dm_event_id: event.id.toString() } }]
   }
 
@@ -811,6 +836,19 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       }
     }
 
+    const postFailure = route.read ? undefined : postFailures.shift()
+    if (postFailure === 'reset') {
+      req.socket.resetAndDestroy()
+      return
+    }
+    if (typeof postFailure === 'number') return answer(postFailure, generic(postFailure, FAILURE_TITLES[postFailure]), headers)
+    if (postFailure === 'forbidden') {
+      return answer(403, generic(403, 'Forbidden', 'You are not permitted to perform this action.'), headers)
+    }
+    if (postFailure === 'duplicate') {
+      return answer(403, generic(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.'), headers)
+    }
+
     const id = route.params[0] ?? ''
     const [status, result] = (() => {
       switch (route.endpoint) {
@@ -823,6 +861,11 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
         case 'dm_events': return listDms(url.searchParams)
       }
     })()
+    if (postFailure === 'accept_then_reset' && status < 300) {
+      logged.status = status
+      req.socket.resetAndDestroy()
+      return
+    }
     answer(status, result, headers)
   }
 
@@ -859,6 +902,10 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     fail(times, how) {
       for (let i = 0; i < times; i++) failures.push(how)
     },
+    failPosts(times, how) {
+      for (let i = 0; i < times; i++) postFailures.push(how)
+    },
+    posts,
     setRateLimit(limit, windowSeconds = 900) {
       rateLimit = limit
       windowMs = windowSeconds * 1000

@@ -26,8 +26,10 @@ describe('runScheduledJobs', () => {
       { job: 'housekeeping', ok: true, result: { sessions_expired: 1, login_attempts_pruned: 0, presence_pruned: 0 }, ms: expect.any(Number) },
       { job: 'classify-mentions', ok: true, result: { classified: 0 }, ms: expect.any(Number) },
       { job: 'route-mentions', ok: true, result: { filed: 0, opened: 0, reopened: 0, assigned: 0 }, ms: expect.any(Number) },
+      { job: 'send-outbox', ok: true, result: { claimed: 0, sent: 0, reconciled: 0, retried: 0, rate_limited: 0, failed: 0 }, ms: expect.any(Number) },
       { job: 'sla-sweep', ok: true, result: { breached: 0 }, ms: expect.any(Number) },
       { job: 'promise-sweep', ok: true, result: { reminded: 0, broken: 0 }, ms: expect.any(Number) },
+      { job: 'handoff-sweep', ok: true, result: { reminded: 0, breached: 0, webhooks: 0 }, ms: expect.any(Number) },
     ])
     const left = await db.sql`select token_hash from session`
     expect(left.map((row) => row.token_hash)).toEqual(['2'.repeat(64)])

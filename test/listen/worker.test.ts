@@ -9,7 +9,9 @@ import { insertBrand } from '../support/fixtures'
 import { type Running, startWorker } from '../support/process'
 import { selfSignedCertificate, type TestCertificate } from '../support/tls'
 
-const listenSeconds = 3
+// Long enough for the first poll, its triage (classify, route, acknowledge) and a later poll, even
+// on a busy machine with the embedded database's single connection.
+const listenSeconds = 8
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('the X source in the Worker runtime', () => {

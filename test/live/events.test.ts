@@ -2,7 +2,6 @@
 // when transactions commit out of id order.
 import { Hono } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../worker/auth/password'
 import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
 import { collabRoutes } from '../../worker/cases/collab-routes'
 import { parseConfig } from '../../worker/config'
@@ -10,14 +9,14 @@ import type { Sql, Tx } from '../../worker/db/connect'
 import type { Services } from '../../worker/env'
 import { createLiveRoutes, liveRoutes, type LiveOptions } from '../../worker/live/routes'
 import { apiClient, type RequestHandler } from '../support/api'
+import { insertColleague, insertMarketer, insertTeamCase, password } from '../support/care-api'
 import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertAgent, insertIdentity, insertRoutingBrand, type RoutingBrand } from '../support/routing'
+import { insertRoutingBrand, type RoutingBrand } from '../support/routing'
 
 // createTestDatabase picks the server when TEST_DATABASE_URL is set; tests that need two sessions
 // at once are defined only there (PGlite is one session), and PGlite gets its own version instead.
 const onServer = Boolean(process.env.TEST_DATABASE_URL)
 
-const password = 'correct horse battery'
 let db: TestDatabase
 let services: Services
 let brand: RoutingBrand
@@ -33,10 +32,8 @@ beforeAll(async () => {
   expect(db.kind).toBe(onServer ? 'postgres' : 'pglite')
   services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
   brand = await insertRoutingBrand(db.sql, 'live')
-  const hash = await hashPassword(password)
-  const agent = await insertAgent(db.sql, { email: 'agent@live.example', name: 'Anna Agent', languages: ['en'], shifts: [], teamId: brand.teamId })
-  await db.sql`update app_user set password_hash = ${hash} where id = ${agent.id}`
-  await db.sql`insert into app_user (email, name, role, password_hash) values ('market@live.example', 'Mark Eting', 'marketing', ${hash})`
+  await insertColleague(db.sql, { email: 'agent@live.example', name: 'Anna Agent', languages: ['en'], shifts: [], teamId: brand.teamId })
+  await insertMarketer(db.sql, 'market@live.example')
   const api = apiClient(app, services)
   agentCookie = (await api.logIn('agent@live.example', password)).cookie
   marketingCookie = (await api.logIn('market@live.example', password)).cookie
@@ -47,12 +44,7 @@ afterEach(async () => {
 afterAll(() => db.close())
 
 let customers = 0
-async function newCase(): Promise<string> {
-  const { customerId } = await insertIdentity(db.sql, `live-customer-${++customers}`)
-  const [row] = await db.sql<{ id: string }[]>`
-    insert into care_case (brand_id, customer_id, status, team_id) values (${brand.brandId}, ${customerId}, 'new', ${brand.teamId}) returning id`
-  return row!.id
-}
+const newCase = () => insertTeamCase(db.sql, brand, `live-customer-${++customers}`)
 
 async function insertEvent(sql: Sql | Tx, caseId: string): Promise<string> {
   const [row] = await sql<{ id: string }[]>`

@@ -60,6 +60,8 @@ describe('POST /api/promises/:id/keep', () => {
     const [event] = await db.sql<{ actor_id: string }[]>`
       select actor_id from case_event where kind = 'promise' and body->>'promise_id' = ${id} and body->>'status' = 'kept'`
     expect(event!.actor_id).toBe(sessions.get('agent')!.userId)
+    const [audit] = await db.sql`select action, actor_id from audit_log where target_type = 'promise' and target_id = ${id}`
+    expect(audit).toEqual({ action: 'promise.keep', actor_id: sessions.get('agent')!.userId })
   })
 
   it('lets an executive keep one too', async () => {

@@ -1,42 +1,23 @@
 // GET /api/templates for the composer, and the demo brand's templates: complete, kind in tone,
 // and never asking for account details in public.
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sessionRoutes, type AuthedEnv } from '../../worker/auth/session'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { toneWarnings } from '../../worker/cases/tone'
-import { parseConfig } from '../../worker/config'
-import { demoPassword, demoTemplates, seedDemo } from '../../worker/demo/seed'
-import type { Services } from '../../worker/env'
+import { demoTemplates, seedDemo } from '../../worker/demo/seed'
 import { renderTemplate } from '../../worker/templates/render'
 import { templateRoutes, type ReplyTemplate } from '../../worker/templates/routes'
-import { apiClient, type ApiClient } from '../support/api'
-import { createTestDatabase, type TestDatabase } from '../support/database'
+import { useDemoApi } from '../support/demo-api'
 
-const app = new Hono<AuthedEnv>().route('/', sessionRoutes).route('/', templateRoutes)
-let db: TestDatabase
-let api: ApiClient
-let brandId: string
+const demo = useDemoApi(templateRoutes, ['agent', 'executive', 'admin', 'marketing'])
 let otherBrandId: string
-const cookies = new Map<string, string>()
 
 beforeAll(async () => {
-  db = await createTestDatabase()
-  const services: Services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-  api = apiClient(app, services)
-  await seedDemo(db.sql)
-  const [brand] = await db.sql<{ id: string }[]>`select id from brand where slug = 'nordlink'`
-  brandId = brand!.id
-  const [other] = await db.sql<{ id: string }[]>`
+  const [other] = await demo.db.sql<{ id: string }[]>`
     insert into brand (slug, name, time_zone) values ('other', 'Other', 'Europe/Riga') returning id`
   otherBrandId = other!.id
-  await db.sql`insert into reply_template (brand_id, name, body) values (${otherBrandId}, 'Hello', 'Hello {customer_name}')`
-  for (const role of ['agent', 'executive', 'admin', 'marketing']) {
-    cookies.set(role, (await api.logIn(`${role}@earshot.example`, demoPassword)).cookie)
-  }
+  await demo.db.sql`insert into reply_template (brand_id, name, body) values (${otherBrandId}, 'Hello', 'Hello {customer_name}')`
 })
-afterAll(() => db.close())
 
-const call = (path: string, role?: string) => api.call('GET', path, undefined, role && cookies.get(role))
+const call = (path: string, role?: string) => demo.call('GET', path, undefined, role)
 
 async function templates(path: string, role = 'agent'): Promise<ReplyTemplate[]> {
   const response = await call(path, role)
@@ -47,9 +28,9 @@ async function templates(path: string, role = 'agent'): Promise<ReplyTemplate[]>
 describe('GET /api/templates', () => {
   it("lists a brand's templates for agents, executives and admins", async () => {
     for (const role of ['agent', 'executive', 'admin']) {
-      const list = await templates(`/api/templates?brand=${brandId}`, role)
+      const list = await templates(`/api/templates?brand=${demo.brandId}`, role)
       expect(list).toHaveLength(demoTemplates.length)
-      expect(new Set(list.map((template) => template.brand_id))).toEqual(new Set([brandId]))
+      expect(new Set(list.map((template) => template.brand_id))).toEqual(new Set([demo.brandId]))
     }
     const [first] = await templates(`/api/templates?brand=${otherBrandId}`)
     expect(first).toEqual({
@@ -77,7 +58,7 @@ describe('GET /api/templates', () => {
 
 describe('the demo templates', () => {
   it('include a first reply in English, Russian and Estonian, a move to private and an outage update', async () => {
-    const list = await templates(`/api/templates?brand=${brandId}`)
+    const list = await templates(`/api/templates?brand=${demo.brandId}`)
     const firstReplies = list.filter((template) => template.name === 'First reply').map((template) => template.language)
     expect(firstReplies.sort()).toEqual(['en', 'et', 'ru'])
     const english = list.find((template) => template.name === 'First reply' && template.language === 'en')!
@@ -86,7 +67,7 @@ describe('the demo templates', () => {
   })
 
   it('move to private in public, asking for a direct message and not for account details there', async () => {
-    const moving = (await templates(`/api/templates?brand=${brandId}`)).filter((template) => template.moves_to_private)
+    const moving = (await templates(`/api/templates?brand=${demo.brandId}`)).filter((template) => template.moves_to_private)
     expect(moving).toHaveLength(1)
     expect(moving[0]!.channel).toBe('public')
     expect(moving[0]!.body).toMatch(/direct message/i)
@@ -94,7 +75,7 @@ describe('the demo templates', () => {
   })
 
   it('fill in completely and raise no tone warnings', async () => {
-    for (const template of await templates(`/api/templates?brand=${brandId}`)) {
+    for (const template of await templates(`/api/templates?brand=${demo.brandId}`)) {
       const rendered = renderTemplate(template.body, { customer_name: 'Mari', case_number: '42', agent_name: 'Maria', next_staffed_time: 'Monday 08:00' })
       expect(rendered.missing, template.name).toEqual([])
       expect(toneWarnings(rendered.text, template.language), template.name).toEqual([])
@@ -102,16 +83,16 @@ describe('the demo templates', () => {
   })
 
   it('are written once; a demo seeded without them gets them, a demo that removed one keeps that', async () => {
-    expect(await seedDemo(db.sql)).toEqual({ seeded: false })
-    const count = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from reply_template where brand_id = ${brandId}`)[0]!.n
+    expect(await seedDemo(demo.db.sql)).toEqual({ seeded: false })
+    const count = async () => (await demo.db.sql<{ n: number }[]>`select count(*)::int as n from reply_template where brand_id = ${demo.brandId}`)[0]!.n
     expect(await count()).toBe(demoTemplates.length)
 
-    await db.sql`delete from reply_template where brand_id = ${brandId} and name = 'After hours'`
-    expect(await seedDemo(db.sql)).toEqual({ seeded: false })
+    await demo.db.sql`delete from reply_template where brand_id = ${demo.brandId} and name = 'After hours'`
+    expect(await seedDemo(demo.db.sql)).toEqual({ seeded: false })
     expect(await count()).toBe(demoTemplates.length - 1)
 
-    await db.sql`delete from reply_template where brand_id = ${brandId}`
-    expect(await seedDemo(db.sql)).toEqual({ seeded: false })
+    await demo.db.sql`delete from reply_template where brand_id = ${demo.brandId}`
+    expect(await seedDemo(demo.db.sql)).toEqual({ seeded: false })
     expect(await count()).toBe(demoTemplates.length)
   })
 })

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { put } from '../api'
 import type { AdminUser, Shift } from '../api-types'
-import { Failure, hhmm, timePattern, LoadFailure, useAction, useLoad, weekdayNames } from './common'
+import { hhmm, ListForm, LoadFailure, useLoad, useRows, WeeklySpans } from './common'
 
 export function ShiftsTab() {
   const users = useLoad<{ users: AdminUser[] }>('/api/admin/users')
@@ -30,70 +30,22 @@ export function ShiftsTab() {
 }
 
 function ShiftEditor({ userId }: { userId: string }) {
-  const { data, error, missing, reload } = useLoad<{ shifts: Shift[] }>(`/api/admin/users/${userId}/shifts`)
-  const [rows, setRows] = useState<Shift[]>([])
-  const action = useAction()
-  useEffect(() => {
-    if (data) setRows(data.shifts.map((shift) => ({ ...shift, starts_at: hhmm(shift.starts_at), ends_at: hhmm(shift.ends_at) })))
-  }, [data])
-  const update = (index: number, change: Partial<Shift>) => setRows(rows.map((row, at) => (at === index ? { ...row, ...change } : row)))
+  const path = `/api/admin/users/${userId}/shifts`
+  const { data, error, missing, reload } = useLoad<{ shifts: Shift[] }>(path)
+  const rows = useRows(data, (loaded) => loaded.shifts.map((shift) => ({ ...shift, starts_at: hhmm(shift.starts_at), ends_at: hhmm(shift.ends_at) })))
   return (
-    <form
-      class="admin-form card"
-      aria-label="Shifts"
-      onSubmit={async (event) => {
-        event.preventDefault()
-        if (await action.run(() => put(`/api/admin/users/${userId}/shifts`, { shifts: rows }), 'Shifts saved.')) reload()
-      }}
+    <ListForm
+      label="Shifts"
+      save={() => put(path, { shifts: rows.rows })}
+      saved="Shifts saved."
+      onSaved={reload}
+      ready={!!data}
+      add={['Add a shift', () => rows.add({ weekday: 1, starts_at: '08:00', ends_at: '16:00' })]}
+      submit="Save shifts"
     >
       <LoadFailure error={error} missing={missing} />
-      <table class="admin-table">
-        <caption>Weekly shifts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Starts</th>
-            <th scope="col">Ends</th>
-            <th scope="col"><span class="visually-hidden">Remove</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, index) => (
-            <tr key={index}>
-              <td>
-                <select aria-label="Day" value={String(row.weekday)} onChange={(event) => update(index, { weekday: Number(event.currentTarget.value) })}>
-                  {weekdayNames.slice(1).map((name, day) => (
-                    <option key={name} value={String(day + 1)}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <input aria-label="Starts" type="text" placeholder="HH:MM" pattern={timePattern} size={6} value={row.starts_at} required onInput={(event) => update(index, { starts_at: event.currentTarget.value })} />
-              </td>
-              <td>
-                <input aria-label="Ends" type="text" placeholder="HH:MM" pattern={timePattern} size={6} value={row.ends_at} required onInput={(event) => update(index, { ends_at: event.currentTarget.value })} />
-              </td>
-              <td>
-                <button type="button" class="small" onClick={() => setRows(rows.filter((_, at) => at !== index))}>
-                  Remove
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length === 0 && data && <p class="muted">No shifts: this person is never on shift.</p>}
-      <Failure error={action.error} />
-      <div class="form-actions">
-        <button type="button" onClick={() => setRows([...rows, { weekday: 1, starts_at: '08:00', ends_at: '16:00' }])}>
-          Add a shift
-        </button>
-        <button type="submit" class="primary" disabled={action.busy || !data}>
-          Save shifts
-        </button>
-      </div>
-    </form>
+      <WeeklySpans caption="Weekly shifts" rows={rows} columns={[['starts_at', 'Starts'], ['ends_at', 'Ends']]} />
+      {rows.rows.length === 0 && data && <p class="muted">No shifts: this person is never on shift.</p>}
+    </ListForm>
   )
 }

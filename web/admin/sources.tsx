@@ -6,7 +6,7 @@ import type { Source } from '../api-types'
 import { platforms } from '../api-types'
 import { platformName } from '../text'
 import { ago, formatSpan } from '../time'
-import { Failure, LoadFailure, useAction, useBrands, useLoad } from './common'
+import { AdminTable, Choice, Failure, Field, FormActions, LoadFailure, useAction, useBrands, useLoad } from './common'
 
 const kinds = ['mentions', 'search', 'hashtag', 'direct_messages', 'replay']
 
@@ -18,68 +18,55 @@ export function SourcesTab() {
       <LoadFailure error={error} missing={missing} />
       <Failure error={action.error} />
       {data && (
-        <table class="admin-table" data-testid="admin-sources">
-          <caption>Sources and their health</caption>
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col">Health</th>
-              <th scope="col">Last success</th>
-              <th scope="col">Mentions</th>
-              <th scope="col">Last error</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+        <AdminTable caption="Sources and their health" columns={['Source', 'Health', 'Last success', 'Mentions', 'Last error']} actions="Actions" testid="admin-sources">
+          {data.sources.map((source) => (
+            <tr key={source.id}>
+              <td>
+                <strong>{source.name ?? `${platformName(source.platform)} ${source.kind}`}</strong>
+                <small class="muted block">
+                  {platformName(source.platform)} · {source.kind}
+                  {source.query ? ` · “${source.query}”` : ''} · every {source.poll_interval_seconds}s
+                </small>
+              </td>
+              <td>
+                <span class={`health health-${source.status}`}>{source.status}</span>
+                {source.consecutive_failures > 0 && <small class="muted block">{source.consecutive_failures} failures in a row</small>}
+              </td>
+              <td>
+                {source.last_success_at ? ago(source.last_success_at) : 'never'}
+                {source.lag_seconds !== null && source.lag_seconds > 0 && <small class="muted block">lag {formatSpan(source.lag_seconds * 1000)}</small>}
+              </td>
+              <td>
+                {source.mentions}
+                {source.rejected > 0 && <small class="muted block">{source.rejected} rejected</small>}
+              </td>
+              <td class="error-cell">{source.last_error ? <span class="user-text">{source.last_error}</span> : '—'}</td>
+              <td>
+                <button
+                  type="button"
+                  class="small"
+                  disabled={action.busy}
+                  onClick={async () => {
+                    if (await action.run(() => patch(`/api/sources/${source.id}`, { enabled: !source.enabled }), source.enabled ? 'Source paused.' : 'Source resumed.')) reload()
+                  }}
+                >
+                  {source.enabled ? 'Pause' : 'Resume'}
+                </button>{' '}
+                <button
+                  type="button"
+                  class="small danger"
+                  disabled={action.busy}
+                  onClick={async () => {
+                    if (!confirm('Delete this source? Its mentions stay.')) return
+                    if (await action.run(() => del(`/api/sources/${source.id}`), 'Source deleted.')) reload()
+                  }}
+                >
+                  Delete
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {data.sources.map((source) => (
-              <tr key={source.id}>
-                <td>
-                  <strong>{source.name ?? `${platformName(source.platform)} ${source.kind}`}</strong>
-                  <small class="muted block">
-                    {platformName(source.platform)} · {source.kind}
-                    {source.query ? ` · “${source.query}”` : ''} · every {source.poll_interval_seconds}s
-                  </small>
-                </td>
-                <td>
-                  <span class={`health health-${source.status}`}>{source.status}</span>
-                  {source.consecutive_failures > 0 && <small class="muted block">{source.consecutive_failures} failures in a row</small>}
-                </td>
-                <td>
-                  {source.last_success_at ? ago(source.last_success_at) : 'never'}
-                  {source.lag_seconds !== null && source.lag_seconds > 0 && <small class="muted block">lag {formatSpan(source.lag_seconds * 1000)}</small>}
-                </td>
-                <td>
-                  {source.mentions}
-                  {source.rejected > 0 && <small class="muted block">{source.rejected} rejected</small>}
-                </td>
-                <td class="error-cell">{source.last_error ? <span class="user-text">{source.last_error}</span> : '—'}</td>
-                <td>
-                  <button
-                    type="button"
-                    class="small"
-                    disabled={action.busy}
-                    onClick={async () => {
-                      if (await action.run(() => patch(`/api/sources/${source.id}`, { enabled: !source.enabled }), source.enabled ? 'Source paused.' : 'Source resumed.')) reload()
-                    }}
-                  >
-                    {source.enabled ? 'Pause' : 'Resume'}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    class="small danger"
-                    disabled={action.busy}
-                    onClick={async () => {
-                      if (!confirm('Delete this source? Its mentions stay.')) return
-                      if (await action.run(() => del(`/api/sources/${source.id}`), 'Source deleted.')) reload()
-                    }}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </AdminTable>
       )}
       <NewSource onDone={reload} />
     </>
@@ -127,48 +114,25 @@ function NewSource({ onDone }: { onDone: () => void }) {
       <h2 id="new-source-title" class="full">
         New source
       </h2>
-      <label class="stack">
-        <span>Platform</span>
-        <select value={platform} onChange={(event) => setPlatform(event.currentTarget.value)}>
-          {platforms.map((value) => (
-            <option key={value} value={value}>
-              {platformName(value)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="stack">
-        <span>Kind</span>
-        <select value={kind} onChange={(event) => setKind(event.currentTarget.value)}>
-          {kinds.map((value) => (
-            <option key={value} value={value}>
-              {value.replaceAll('_', ' ')}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="stack">
-        <span>Name (optional)</span>
+      <Field label="Platform">
+        <Choice value={platform} values={platforms} name={platformName} onChange={setPlatform} />
+      </Field>
+      <Field label="Kind">
+        <Choice value={kind} values={kinds} name={(value) => value.replaceAll('_', ' ')} onChange={setKind} />
+      </Field>
+      <Field label="Name (optional)">
         <input value={name} onInput={(event) => setName(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Query (search and hashtag kinds)</span>
+      </Field>
+      <Field label="Query (search and hashtag kinds)">
         <input value={queryText} onInput={(event) => setQueryText(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Poll every (seconds)</span>
+      </Field>
+      <Field label="Poll every (seconds)">
         <input type="number" min={1} max={86400} value={interval} onInput={(event) => setPollInterval(event.currentTarget.value)} />
-      </label>
-      <label class="stack full">
-        <span>Settings (JSON; secrets are named, not pasted)</span>
+      </Field>
+      <Field label="Settings (JSON; secrets are named, not pasted)" full>
         <textarea rows={3} value={settings} onInput={(event) => setSettings(event.currentTarget.value)} class="mono" />
-      </label>
-      <Failure error={action.error} />
-      <div class="form-actions full">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Add source
-        </button>
-      </div>
+      </Field>
+      <FormActions action={action} submit="Add source" full />
     </form>
   )
 }

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks'
 import { patch, post, put } from '../api'
 import type { AdminUser, Team } from '../api-types'
-import { Failure, LoadFailure, useAction, useBrands, useLoad } from './common'
+import { Field, FormActions, LoadFailure, useAction, useBrands, useLoad } from './common'
 
 const memberIds = (team: Team): string[] => (team.members ?? []).map((member) => member.id)
 
@@ -19,6 +19,21 @@ export function TeamsTab() {
       {teams.data && teams.data.teams.length === 0 && <p class="muted">No teams yet.</p>}
       {!teams.missing && <NewTeam brandId={brands.data?.brands[0]?.id ?? null} people={people} onDone={teams.reload} />}
     </>
+  )
+}
+
+function LeadField({ value, people, onChange }: { value: string; people: AdminUser[]; onChange: (id: string) => void }) {
+  return (
+    <Field label="Lead">
+      <select value={value} onChange={(event) => onChange(event.currentTarget.value)}>
+        <option value="">No lead</option>
+        {people.map((person) => (
+          <option key={person.id} value={person.id}>
+            {person.name}
+          </option>
+        ))}
+      </select>
+    </Field>
   )
 }
 
@@ -46,21 +61,10 @@ function TeamForm({ team, people, onDone }: { team: Team; people: AdminUser[]; o
       }}
     >
       <div class="grid-form">
-        <label class="stack">
-          <span>Team name</span>
+        <Field label="Team name">
           <input value={name} required onInput={(event) => setName(event.currentTarget.value)} />
-        </label>
-        <label class="stack">
-          <span>Lead</span>
-          <select value={lead} onChange={(event) => setLead(event.currentTarget.value)}>
-            <option value="">No lead</option>
-            {people.map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        </Field>
+        <LeadField value={lead} people={people} onChange={setLead} />
       </div>
       <fieldset class="members">
         <legend>Members</legend>
@@ -80,12 +84,7 @@ function TeamForm({ team, people, onDone }: { team: Team; people: AdminUser[]; o
           </label>
         ))}
       </fieldset>
-      <Failure error={action.error} />
-      <div class="form-actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Save team
-        </button>
-      </div>
+      <FormActions action={action} submit="Save team" />
     </form>
   )
 }
@@ -108,27 +107,11 @@ function NewTeam({ brandId, people, onDone }: { brandId: string | null; people: 
       }}
     >
       <h2 id="new-team-title">New team</h2>
-      <label class="stack">
-        <span>Name</span>
+      <Field label="Name">
         <input value={name} required onInput={(event) => setName(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Lead</span>
-        <select value={lead} onChange={(event) => setLead(event.currentTarget.value)}>
-          <option value="">No lead</option>
-          {people.map((person) => (
-            <option key={person.id} value={person.id}>
-              {person.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <Failure error={action.error} />
-      <div class="form-actions">
-        <button type="submit" class="primary" disabled={action.busy || brandId === null}>
-          Create team
-        </button>
-      </div>
+      </Field>
+      <LeadField value={lead} people={people} onChange={setLead} />
+      <FormActions action={action} submit="Create team" ready={brandId !== null} />
     </form>
   )
 }

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks'
 import { unknownVariables } from '../../worker/templates/render'
 import { del, patch, post } from '../api'
 import type { Template } from '../api-types'
-import { Failure, LoadFailure, useAction, useBrands, useLoad } from './common'
+import { Failure, Field, FormActions, LoadFailure, useAction, useBrands, useLoad } from './common'
 
 type TemplateFields = Pick<Template, 'name' | 'channel' | 'language' | 'body' | 'moves_to_private'>
 
@@ -109,42 +109,34 @@ function TemplateForm({
       }}
     >
       <h2 class="full">{title}</h2>
-      <label class="stack">
-        <span>Name</span>
+      <Field label="Name">
         <input value={fields.name} required maxLength={100} onInput={(event) => set({ name: event.currentTarget.value })} />
-      </label>
-      <label class="stack">
-        <span>Channel</span>
+      </Field>
+      <Field label="Channel">
         <select value={fields.channel} onChange={(event) => set({ channel: event.currentTarget.value as Template['channel'] })}>
           <option value="any">Public or private</option>
           <option value="public">Public reply</option>
           <option value="private">Private message</option>
         </select>
-      </label>
-      <label class="stack">
-        <span>Language (two letters; empty for all)</span>
+      </Field>
+      <Field label="Language (two letters; empty for all)">
         <input value={fields.language ?? ''} maxLength={2} pattern="[a-z]{2}" onInput={(event) => set({ language: event.currentTarget.value.trim() || null })} />
-      </label>
+      </Field>
       <label class="check">
         <input type="checkbox" checked={fields.moves_to_private} onChange={(event) => set({ moves_to_private: event.currentTarget.checked })} />
         Moves the conversation to a private channel
       </label>
-      <label class="stack full">
-        <span>Text — variables: {'{customer_name}'}, {'{case_number}'}, {'{agent_name}'}, {'{next_staffed_time}'}</span>
+      <Field label={<>Text — variables: {'{customer_name}'}, {'{case_number}'}, {'{agent_name}'}, {'{next_staffed_time}'}</>} full>
         <textarea rows={4} value={fields.body} required maxLength={5000} onInput={(event) => set({ body: event.currentTarget.value })} />
-      </label>
+      </Field>
       {unknown.length > 0 && <p class="warn full">Unknown variables: {unknown.map((name) => `{${name}}`).join(', ')}</p>}
-      <Failure error={action.error} />
-      <div class="form-actions full">
+      <FormActions action={action} submit="Save template" full>
         {onCancel && (
           <button type="button" onClick={onCancel}>
             Cancel
           </button>
         )}
-        <button type="submit" class="primary" disabled={action.busy}>
-          Save template
-        </button>
-      </div>
+      </FormActions>
     </form>
   )
 }

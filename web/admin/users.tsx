@@ -4,7 +4,7 @@ import { patch, post } from '../api'
 import type { AdminUser, Role } from '../api-types'
 import { roles } from '../api-types'
 import { forgetUsers } from '../users'
-import { Failure, list, LoadFailure, useAction, useLoad } from './common'
+import { AdminTable, Choice, Field, FormActions, list, LoadFailure, useAction, useLoad } from './common'
 
 export function UsersTab() {
   const { data, error, missing, reload } = useLoad<{ users: AdminUser[] }>('/api/admin/users')
@@ -17,60 +17,50 @@ export function UsersTab() {
     <>
       <LoadFailure error={error} missing={missing} />
       {data && (
-        <table class="admin-table" data-testid="admin-users">
-          <caption>People who can log in</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Languages</th>
-              <th scope="col">Capacity</th>
-              <th scope="col">Active</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.users.map((user) =>
-              editing === user.id ? (
-                <tr key={user.id}>
-                  <td colSpan={7}>
-                    <EditUser user={user} onDone={() => { setEditing(null); changed() }} onCancel={() => setEditing(null)} />
-                  </td>
-                </tr>
-              ) : (
-                <tr key={user.id} class={user.active ? '' : 'inactive'}>
-                  <td>{user.name}</td>
-                  <td>{user.email}</td>
-                  <td>{user.role}</td>
-                  <td>{(user.languages ?? []).join(', ')}</td>
-                  <td>{user.capacity}</td>
-                  <td>{user.active ? 'yes' : 'no'}</td>
-                  <td>
-                    <button type="button" class="small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
-                      Edit
-                    </button>
-                  </td>
-                </tr>
-              ),
-            )}
-          </tbody>
-        </table>
+        <AdminTable caption="People who can log in" columns={['Name', 'Email', 'Role', 'Languages', 'Capacity', 'Active']} actions="Actions" testid="admin-users">
+          {data.users.map((user) =>
+            editing === user.id ? (
+              <tr key={user.id}>
+                <td colSpan={7}>
+                  <EditUser user={user} onDone={() => { setEditing(null); changed() }} onCancel={() => setEditing(null)} />
+                </td>
+              </tr>
+            ) : (
+              <tr key={user.id} class={user.active ? '' : 'inactive'}>
+                <td>{user.name}</td>
+                <td>{user.email}</td>
+                <td>{user.role}</td>
+                <td>{(user.languages ?? []).join(', ')}</td>
+                <td>{user.capacity}</td>
+                <td>{user.active ? 'yes' : 'no'}</td>
+                <td>
+                  <button type="button" class="small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
+                    Edit
+                  </button>
+                </td>
+              </tr>
+            ),
+          )}
+        </AdminTable>
       )}
       {!missing && <CreateUser onDone={changed} />}
     </>
   )
 }
 
-function RoleSelect({ value, onChange, id }: { value: Role; onChange: (role: Role) => void; id?: string }) {
+function RoleField({ value, onChange }: { value: Role; onChange: (role: Role) => void }) {
   return (
-    <select id={id} value={value} onChange={(event) => onChange(event.currentTarget.value as Role)}>
-      {roles.map((role) => (
-        <option key={role} value={role}>
-          {role}
-        </option>
-      ))}
-    </select>
+    <Field label="Role">
+      <Choice value={value} values={roles} onChange={onChange} />
+    </Field>
+  )
+}
+
+function CapacityField({ value, onChange }: { value: string; onChange: (capacity: string) => void }) {
+  return (
+    <Field label="Capacity">
+      <input type="number" min={1} max={1000} value={value} onInput={(event) => onChange(event.currentTarget.value)} />
+    </Field>
   )
 }
 
@@ -100,38 +90,25 @@ function EditUser({ user, onDone, onCancel }: { user: AdminUser; onDone: () => v
         if (await action.run(() => patch(`/api/admin/users/${user.id}`, change), `${name} saved.`)) onDone()
       }}
     >
-      <label class="stack">
-        <span>Name</span>
+      <Field label="Name">
         <input value={name} required onInput={(event) => setName(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Role</span>
-        <RoleSelect value={role} onChange={setRole} />
-      </label>
-      <label class="stack">
-        <span>Languages (comma separated)</span>
+      </Field>
+      <RoleField value={role} onChange={setRole} />
+      <Field label="Languages (comma separated)">
         <input value={languages} placeholder="et, ru, en" onInput={(event) => setLanguages(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Capacity</span>
-        <input type="number" min={1} max={1000} value={capacity} onInput={(event) => setCapacity(event.currentTarget.value)} />
-      </label>
+      </Field>
+      <CapacityField value={capacity} onChange={setCapacity} />
       <label class="check">
         <input type="checkbox" checked={active} onChange={(event) => setActive(event.currentTarget.checked)} /> Active
       </label>
-      <label class="stack">
-        <span>New password (leave empty to keep)</span>
+      <Field label="New password (leave empty to keep)">
         <input type="password" autocomplete="new-password" minLength={10} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
-      </label>
-      <Failure error={action.error} />
-      <div class="form-actions">
+      </Field>
+      <FormActions action={action} submit="Save">
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" class="primary" disabled={action.busy}>
-          Save
-        </button>
-      </div>
+      </FormActions>
     </form>
   )
 }
@@ -160,36 +137,21 @@ function CreateUser({ onDone }: { onDone: () => void }) {
       }}
     >
       <h2 id="new-user-title">New user</h2>
-      <label class="stack">
-        <span>Name</span>
+      <Field label="Name">
         <input value={name} required onInput={(event) => setName(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Email</span>
+      </Field>
+      <Field label="Email">
         <input type="email" value={email} required onInput={(event) => setEmail(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Role</span>
-        <RoleSelect value={role} onChange={setRole} />
-      </label>
-      <label class="stack">
-        <span>Password (at least 10 characters)</span>
+      </Field>
+      <RoleField value={role} onChange={setRole} />
+      <Field label="Password (at least 10 characters)">
         <input type="password" autocomplete="new-password" minLength={10} value={password} required onInput={(event) => setPassword(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Languages (comma separated)</span>
+      </Field>
+      <Field label="Languages (comma separated)">
         <input value={languages} onInput={(event) => setLanguages(event.currentTarget.value)} />
-      </label>
-      <label class="stack">
-        <span>Capacity</span>
-        <input type="number" min={1} max={1000} value={capacity} onInput={(event) => setCapacity(event.currentTarget.value)} />
-      </label>
-      <Failure error={action.error} />
-      <div class="form-actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Create user
-        </button>
-      </div>
+      </Field>
+      <CapacityField value={capacity} onChange={setCapacity} />
+      <FormActions action={action} submit="Create user" />
     </form>
   )
 }

@@ -1,5 +1,6 @@
 // Who owns the case and the actions on it: claim from the queue, assign or transfer (to someone
 // on shift, with a reason), waiting on the customer, and resolve (refused while promises are open).
+import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { describe, post } from '../api'
 import type { CaseSummary, Me, User } from '../api-types'
@@ -120,108 +121,134 @@ function AssignDialog({
 }) {
   const [userId, setUserId] = useState('')
   const [reason, setReason] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   // Cases go to care people; executives get a handoff instead.
   const candidates = users
     .filter((user) => (user.role === 'agent' || user.role === 'admin') && user.id !== item.owner?.id)
     .sort((a, b) => Number(b.on_shift) - Number(a.on_shift) || a.name.localeCompare(b.name))
   const transfer = item.owner !== null
-  const submit = async () => {
-    if (!userId || !reason.trim()) return
-    setBusy(true)
-    setError(null)
-    try {
-      await post(`/api/cases/${item.id}/assign`, { user_id: userId, reason: reason.trim() })
-      const name = users.find((user) => user.id === userId)?.name ?? 'them'
-      toast(`${transfer ? 'Transferred' : 'Assigned'} to ${name}.`, 'ok')
-      setUserId('')
-      setReason('')
-      onDone()
-    } catch (caught) {
-      setError(describe(caught))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const ready = userId !== '' && reason.trim() !== ''
+  const action = useDialogAction(async () => {
+    await post(`/api/cases/${item.id}/assign`, { user_id: userId, reason: reason.trim() })
+    const name = users.find((user) => user.id === userId)?.name ?? 'them'
+    toast(`${transfer ? 'Transferred' : 'Assigned'} to ${name}.`, 'ok')
+    setUserId('')
+    setReason('')
+    onDone()
+  })
   return (
-    <Dialog open={open} title={transfer ? `Transfer case ${item.id}` : `Assign case ${item.id}`} onClose={onClose} testid="assign-dialog">
-      <form
-        class="stack-form"
-        onSubmit={(event) => {
-          event.preventDefault()
-          void submit()
-        }}
-      >
-        {usersError && <p class="bad">Colleagues could not be loaded: {usersError}</p>}
-        <label class="stack">
-          <span>To</span>
-          <select value={userId} required data-testid="assign-user" onChange={(event) => setUserId(event.currentTarget.value)}>
-            <option value="">Choose someone on shift…</option>
-            {candidates.map((user) => (
-              <option key={user.id} value={user.id} disabled={!user.on_shift}>
-                {user.name} — {user.on_shift ? 'on shift' : 'off shift'}
-                {user.languages.length > 0 ? ` · ${user.languages.map(languageName).join(', ')}` : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p class="muted">Only people on shift can take a case now.</p>
-        <label class="stack">
-          <span>Reason (the new owner and the timeline see it)</span>
-          <textarea rows={3} value={reason} required maxLength={1000} data-testid="assign-reason" onInput={(event) => setReason(event.currentTarget.value)} />
-        </label>
-        {error && (
-          <p class="bad" role="alert" data-testid="assign-error">
-            {error}
-          </p>
-        )}
-        <div class="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={!userId || !reason.trim() || busy} data-testid="assign-submit">
-            {transfer ? 'Transfer' : 'Assign'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <CaseDialog
+      name="assign"
+      open={open}
+      title={transfer ? `Transfer case ${item.id}` : `Assign case ${item.id}`}
+      onClose={onClose}
+      onSubmit={() => {
+        if (ready) void action.run()
+      }}
+      error={action.error}
+      submit={transfer ? 'Transfer' : 'Assign'}
+      disabled={!ready || action.busy}
+    >
+      {usersError && <p class="bad">Colleagues could not be loaded: {usersError}</p>}
+      <label class="stack">
+        <span>To</span>
+        <select value={userId} required data-testid="assign-user" onChange={(event) => setUserId(event.currentTarget.value)}>
+          <option value="">Choose someone on shift…</option>
+          {candidates.map((user) => (
+            <option key={user.id} value={user.id} disabled={!user.on_shift}>
+              {user.name} — {user.on_shift ? 'on shift' : 'off shift'}
+              {user.languages.length > 0 ? ` · ${user.languages.map(languageName).join(', ')}` : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p class="muted">Only people on shift can take a case now.</p>
+      <label class="stack">
+        <span>Reason (the new owner and the timeline see it)</span>
+        <textarea rows={3} value={reason} required maxLength={1000} data-testid="assign-reason" onInput={(event) => setReason(event.currentTarget.value)} />
+      </label>
+    </CaseDialog>
   )
 }
 
 function ResolveDialog({ open, item, onClose, onDone }: { open: boolean; item: CaseSummary; onClose: () => void; onDone: () => void }) {
   const [note, setNote] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const action = useDialogAction(async () => {
+    await post(`/api/cases/${item.id}/resolve`, note.trim() ? { note: note.trim() } : {})
+    toast(`Case ${item.id} resolved.`, 'ok')
+    setNote('')
+    onDone()
+  })
+  return (
+    <CaseDialog
+      name="resolve"
+      open={open}
+      title={`Resolve case ${item.id}`}
+      onClose={onClose}
+      onSubmit={() => void action.run()}
+      error={action.error}
+      submit="Resolve"
+      disabled={action.busy}
+    >
+      <label class="stack">
+        <span>Note (optional)</span>
+        <textarea rows={3} value={note} maxLength={1000} data-testid="resolve-note" onInput={(event) => setNote(event.currentTarget.value)} />
+      </label>
+    </CaseDialog>
+  )
+}
+
+/** Runs a dialog's action; a refusal stays in `error` for the dialog to show. */
+function useDialogAction(action: () => Promise<void>): { busy: boolean; error: string | null; run: () => Promise<void> } {
   const [busy, setBusy] = useState(false)
-  const submit = async () => {
+  const [error, setError] = useState<string | null>(null)
+  const run = async () => {
     setBusy(true)
     setError(null)
     try {
-      await post(`/api/cases/${item.id}/resolve`, note.trim() ? { note: note.trim() } : {})
-      toast(`Case ${item.id} resolved.`, 'ok')
-      setNote('')
-      onDone()
+      await action()
     } catch (caught) {
       setError(describe(caught))
     } finally {
       setBusy(false)
     }
   }
+  return { busy, error, run }
+}
+
+/** A case action's dialog (test ids `<name>-dialog`, `-error`, `-submit`): the fields, the server's refusal, Cancel and `submit`. */
+function CaseDialog({
+  name,
+  open,
+  title,
+  onClose,
+  onSubmit,
+  error,
+  submit,
+  disabled,
+  children,
+}: {
+  name: string
+  open: boolean
+  title: string
+  onClose: () => void
+  onSubmit: () => void
+  error: string | null
+  submit: string
+  disabled: boolean
+  children: ComponentChildren
+}) {
   return (
-    <Dialog open={open} title={`Resolve case ${item.id}`} onClose={onClose} testid="resolve-dialog">
+    <Dialog open={open} title={title} onClose={onClose} testid={`${name}-dialog`}>
       <form
         class="stack-form"
         onSubmit={(event) => {
           event.preventDefault()
-          void submit()
+          onSubmit()
         }}
       >
-        <label class="stack">
-          <span>Note (optional)</span>
-          <textarea rows={3} value={note} maxLength={1000} data-testid="resolve-note" onInput={(event) => setNote(event.currentTarget.value)} />
-        </label>
+        {children}
         {error && (
-          <p class="bad" role="alert" data-testid="resolve-error">
+          <p class="bad" role="alert" data-testid={`${name}-error`}>
             {error}
           </p>
         )}
@@ -229,8 +256,8 @@ function ResolveDialog({ open, item, onClose, onDone }: { open: boolean; item: C
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={busy} data-testid="resolve-submit">
-            Resolve
+          <button type="submit" class="primary" disabled={disabled} data-testid={`${name}-submit`}>
+            {submit}
           </button>
         </div>
       </form>

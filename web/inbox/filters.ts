@@ -53,3 +53,8 @@ export function casesUrl(filters: Filters): string {
     limit: 200,
   })}`
 }
+
+/** GET /api/cases/counts: what each filter holds, for the brand and search in force. */
+export function countsUrl(filters: Filters): string {
+  return `/api/cases/counts${query({ q: filters.q.trim() })}`
+}

@@ -2,11 +2,11 @@
 // search, j/k selection, and live refresh that keeps the selected row where it was on screen.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, describe, get } from '../api'
-import type { CaseList } from '../api-types'
+import type { CaseCounts, CaseList } from '../api-types'
 import { useKeys } from '../keyboard'
 import { useLiveEvents } from '../live'
 import { navigate } from '../router'
-import { casesUrl, inboxPath, readFilters, type Filters } from './filters'
+import { casesUrl, countsUrl, inboxPath, readFilters, type Filters } from './filters'
 import { FilterBar } from './filter-bar'
 import { InboxRow } from './row'
 
@@ -37,6 +37,7 @@ export function Inbox({ params }: { params: URLSearchParams }) {
   const listRef = useRef<HTMLOListElement>(null)
   const anchor = useRef<{ id: string; top: number } | null>(null)
   const sequence = useRef(0)
+  const countedAt = useRef(0)
 
   const load = async (live: boolean) => {
     const mine = ++sequence.current
@@ -52,9 +53,27 @@ export function Inbox({ params }: { params: URLSearchParams }) {
           setAnnouncement(`Inbox updated: ${next.cases.length} cases${added > 0 ? `, ${added} new` : ''}.`)
         }
       }
-      lastList = { key, list: next }
-      setList(next)
+      // The counts read every open case: fetched beside the page, and at most every 15 s while live.
+      const counts = list?.counts
+      const fresh = !live || Date.now() - countedAt.current > 15_000
+      const shown = { ...next, counts: next.counts ?? counts }
+      lastList = { key, list: shown }
+      setList(shown)
       setError(null)
+      if (fresh) {
+        countedAt.current = Date.now()
+        void get<{ counts: CaseCounts }>(countsUrl(filters)).then(
+          (answer) => {
+            if (mine !== sequence.current) return
+            setList((current) => {
+              const updated = current && { ...current, counts: answer.counts }
+              if (updated) lastList = { key, list: updated }
+              return updated
+            })
+          },
+          () => {}, // the bar keeps its last counts; the list itself is what matters
+        )
+      }
     } catch (caught) {
       if (mine !== sequence.current) return
       setError(caught instanceof ApiError && caught.status === 400 && filters.status !== ''

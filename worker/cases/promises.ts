@@ -4,6 +4,7 @@ import type { Sql, Tx } from '../db/connect'
 import { leadIdsOfCase, notify, type NotificationRequest } from '../notify/notify'
 import { raisePriority } from './priority'
 import { customerTime } from './customer-time'
+import { audit } from '../audit'
 
 export type PromiseStatus = 'open' | 'kept' | 'broken'
 
@@ -66,6 +67,7 @@ export async function keepPromise(sql: Sql, { promiseId, actorId }: { promiseId:
     await tx`
       insert into case_event (case_id, kind, actor_id, body)
       values (${promise.case_id}, 'promise', ${actorId}, ${JSON.stringify(body)}::text::jsonb)`
+    await audit(tx, { actorId, action: 'promise.keep', targetType: 'promise', targetId: promiseId, detail: { case_id: promise.case_id } })
     return 'kept'
   })
 }

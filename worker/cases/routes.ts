@@ -12,7 +12,7 @@ import { loadStaffing, nextStaffedAt } from './staffing'
 import { toneWarnings } from './tone'
 import { resolveCase, setWaiting } from './status'
 import { caseTimeline } from './timeline'
-import { inboxStatuses, inboxViews, readCase, readInbox } from './queries'
+import { countInbox, inboxStatuses, inboxViews, listCases, readCase } from './queries'
 
 const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id')
 const reason = z.string().trim().min(1).max(1000)
@@ -41,6 +41,12 @@ const inboxQuery = z
     view: view ?? (owner === 'me' ? 'mine' : owner === 'none' ? 'unassigned' : 'all'),
     q: q === '' ? undefined : q,
   }))
+
+// The counts follow the brand and the search; the other filters are what they count by.
+const countsQuery = z
+  .object({ q: z.string().trim().max(500).optional(), brand: id.optional() })
+  .strict()
+  .transform(({ q, brand }) => ({ q: q === '' ? undefined : q, brand }))
 
 const claimBody = z.object({ reason: reason.optional() }).strict()
 const assignBody = z.object({ user_id: id, reason }).strict()
@@ -79,7 +85,12 @@ export const caseRoutes = new Hono<AuthedEnv>()
     const filter = inboxQuery.safeParse(Object.fromEntries(given))
     if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: describeIssues(filter.error) })
     const { priority, ...rest } = filter.data
-    return c.json(await readInbox(c.env.sql, { ...rest, priorities: priority, userId: c.get('user').id }))
+    return c.json({ cases: await listCases(c.env.sql, { ...rest, priorities: priority, userId: c.get('user').id }) })
+  })
+  .get('/api/cases/counts', care, async (c) => {
+    const filter = countsQuery.safeParse(Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== '')))
+    if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: describeIssues(filter.error) })
+    return c.json({ counts: await countInbox(c.env.sql, { ...filter.data, userId: c.get('user').id }) })
   })
   .get('/api/cases/:id', care, withCaseId(async (c, caseId) => {
     const found = await readCase(c.env.sql, caseId)
@@ -115,6 +126,8 @@ export const caseRoutes = new Hono<AuthedEnv>()
       channel,
       body: body.data.body,
       promise: promise && { text: promise.text, dueAt: new Date(promise.due_at) },
+      // A client that retries a send it never heard back from passes the same key: one reply.
+      idempotencyKey: c.req.header('idempotency-key'),
     })
     // The composer warns while typing; the answer repeats it for clients that do not.
     return answer(result.ok ? { ok: true, value: { ...result.value, warnings: toneWarnings(body.data.body) } } : result, 201)

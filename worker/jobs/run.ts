@@ -2,12 +2,16 @@ import type { Services } from '../env'
 import { classifyMentions } from './classify-mentions'
 import { housekeeping } from './housekeeping'
 import type { Job } from './job'
+import { wake } from '../live/wake'
 import { promiseSweep } from './promise-sweep'
 import { routeMentions } from './route-mentions'
 import { slaSweep } from './sla-sweep'
+import { handoffSweep } from './handoff-sweep'
+import { sendOutbox } from './send-outbox'
 
-// In this order: a mention classified in this run is routed in this run, and its case's clocks are swept.
-export const scheduledJobs: Job[] = [housekeeping, classifyMentions, routeMentions, slaSweep, promiseSweep]
+// In this order: a mention classified in this run is routed in this run, its acknowledgement sent,
+// and its case's clocks are swept.
+export const scheduledJobs: Job[] = [housekeeping, classifyMentions, routeMentions, sendOutbox, slaSweep, promiseSweep, handoffSweep]
 
 export type JobReport =
   | { job: string; ok: true; result: Record<string, number>; ms: number }
@@ -27,5 +31,7 @@ export async function runScheduledJobs(services: Services, now = new Date(), job
       reports.push({ job: job.name, ok: false, error: message, ms: Date.now() - started })
     }
   }
+  // Routing, sweeps and reminders write timeline events: live streams in this process read now.
+  wake()
   return reports
 }

@@ -1,5 +1,6 @@
 import { classifyAllPending } from '../classify/pending'
 import { routeAllPending } from '../cases/route'
+import { wake } from '../live/wake'
 import type { Clock } from './clock'
 import { pollSource, type PollDeps, type PollOutcome } from './poll'
 
@@ -62,6 +63,7 @@ async function triageNew(deps: PollDeps) {
   try {
     await classifyAllPending(deps.sql)
     await routeAllPending(deps.sql, { now: () => deps.context.clock.now() })
+    wake()
   } catch (error) {
     // Unclassified or unrouted mentions are kept and picked up by the next round or the scheduled job.
     console.error('triaging new mentions failed:', error instanceof Error ? error.message : error)

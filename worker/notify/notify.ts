@@ -14,7 +14,20 @@ export function leadIdsOfCase(sql: Sql | Tx) {
     end`
 }
 
-export const notificationKinds = ['sla_breach', 'promise_due', 'promise_broken', 'assignment', 'transfer', 'note_mention'] as const
+export const notificationKinds = [
+  'sla_breach',
+  'promise_due',
+  'promise_broken',
+  'assignment',
+  'transfer',
+  'note_mention',
+  'handoff_requested',
+  'handoff_accepted',
+  'handoff_declined',
+  'callback_scheduled',
+  'callback_due',
+  'handoff_done',
+] as const
 export type NotificationKind = (typeof notificationKinds)[number]
 
 export interface NotificationRequest {

@@ -249,7 +249,8 @@ function idOf(raw: unknown): string | null {
   return null
 }
 
-function toRateLimit(limit: TwitterRateLimit | undefined): RateLimitState | null {
+/** X's rate-limit headers as Earshot keeps them; shared with the outbox's X publisher. */
+export function toRateLimit(limit: TwitterRateLimit | undefined): RateLimitState | null {
   if (!limit || !Number.isFinite(limit.reset)) return null
   return {
     limit: Number.isFinite(limit.limit) ? limit.limit : null,
@@ -258,7 +259,8 @@ function toRateLimit(limit: TwitterRateLimit | undefined): RateLimitState | null
   }
 }
 
-function errorDetail(error: ApiResponseError): string {
+/** The most telling message in an X error answer. */
+export function errorDetail(error: ApiResponseError): string {
   const data: unknown = error.data
   if (data && typeof data === 'object') {
     if ('detail' in data && typeof data.detail === 'string') return data.detail
