@@ -11,6 +11,8 @@ import type { CaseSummary as ServerCaseSummary, InboxCounts, InboxStatus, InboxV
 import type { RecordedReply } from '../worker/cases/reply'
 import type { CaseEventKind as ServerCaseEventKind, TimelineEvent as ServerTimelineEvent, TimelineMention as ServerTimelineMention } from '../worker/cases/timeline'
 import type { ToneWarning as ServerToneWarning } from '../worker/cases/tone'
+import type { CallbackChannel as ServerCallbackChannel, HandoffRow, HandoffStatus as ServerHandoffStatus } from '../worker/handoff/flow'
+import type { QueueItem } from '../worker/handoff/queue'
 import type { LiveEvent as ServerLiveEvent } from '../worker/live/events'
 import type { NotificationKind, NotificationRow } from '../worker/notify/notify'
 import type { Platform as ServerPlatform } from '../worker/sources/mention'
@@ -127,6 +129,18 @@ export type Notification = Json<Omit<NotificationRow, 'kind'>> & { kind: Notific
 
 /** What GET /api/events sends as the data of each `case` event. */
 export type LiveEvent = Json<ServerLiveEvent>
+
+// ---- executive handoff ----
+
+export type HandoffStatus = ServerHandoffStatus
+export type CallbackChannel = ServerCallbackChannel
+export const callbackChannels: readonly CallbackChannel[] = ['phone', 'x', 'bluesky', 'mastodon', 'email']
+
+/** What every handoff action answers: `{ handoff }`. */
+export type Handoff = Json<HandoffRow>
+
+/** One entry of GET /api/handoffs, the executive's queue. */
+export type HandoffItem = Json<QueueItem>
 
 // ---- admin ----
 

@@ -7,6 +7,7 @@ import type { Me } from './api-types'
 import { Admin } from './admin/admin'
 import { CaseView } from './case/case-view'
 import { readHealth, type Health } from './health'
+import { HandoffsPage } from './handoff/handoffs-page'
 import { forgetInbox, Inbox } from './inbox/inbox'
 import { useKeys } from './keyboard'
 import { startLive, stopLive, useLiveState } from './live'
@@ -21,6 +22,7 @@ import { forgetUsers } from './users'
 type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'in'; me: Me } | { state: 'error'; error: string }
 
 function homeOf(me: Me): string {
+  if (me.role === 'executive') return '/handoffs'
   if (can.readCases(me.role)) return '/inbox'
   if (can.trends(me.role)) return '/trends'
   return '/inbox'
@@ -126,6 +128,13 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
                 </a>
               </li>
             )}
+            {can.handoffs(me.role) && (
+              <li>
+                <a href="#/handoffs" aria-current={route.page === 'handoffs' ? 'page' : undefined} data-testid="nav-handoffs">
+                  Handoffs
+                </a>
+              </li>
+            )}
             {can.trends(me.role) && (
               <li>
                 <a href="#/trends" aria-current={route.page === 'trends' ? 'page' : undefined}>
@@ -179,6 +188,8 @@ function Page({ route, me, inboxHash }: { route: Route; me: Me; inboxHash: strin
       return can.readCases(me.role) ? <CaseView id={route.id} inboxHash={inboxHash} /> : denied('cases')
     case 'admin':
       return can.admin(me.role) ? <Admin tab={route.tab} /> : denied('the admin pages')
+    case 'handoffs':
+      return can.handoffs(me.role) ? <HandoffsPage /> : denied('the handoffs')
     case 'trends':
       return <Trends />
     case 'home':

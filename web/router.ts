@@ -1,4 +1,4 @@
-// Hash routing: #/inbox?view=mine, #/cases/42, #/admin/users, #/trends.
+// Hash routing: #/inbox?view=mine, #/cases/42, #/handoffs, #/admin/users, #/trends.
 import { useEffect, useState } from 'preact/hooks'
 
 export type Route =
@@ -6,6 +6,7 @@ export type Route =
   | { page: 'case'; id: string }
   | { page: 'admin'; tab: string }
   | { page: 'trends' }
+  | { page: 'handoffs' }
   | { page: 'home' }
 
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1] && /^\d+$/.test(parts[1])) return { page: 'case', id: parts[1] }
   if (parts[0] === 'admin') return { page: 'admin', tab: parts[1] ?? 'users' }
   if (parts[0] === 'trends') return { page: 'trends' }
+  if (parts[0] === 'handoffs') return { page: 'handoffs' }
   return { page: 'home' }
 }
 

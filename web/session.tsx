@@ -22,6 +22,7 @@ export const can = {
   note: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin',
   keepPromise: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin',
   admin: (role: Role) => role === 'admin',
+  handoffs: (role: Role) => role === 'executive' || role === 'admin',
   trends: (role: Role) => role === 'marketing',
 }
 

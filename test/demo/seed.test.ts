@@ -32,3 +32,20 @@ describe('seedDemo', () => {
     for (const user of users) expect(await verifyPassword(demoPassword, user.password_hash)).toBe(true)
   })
 })
+
+describe('the demo care team', () => {
+  it('has someone on shift at every hour of the week, so a demo started at any time gets owners', async () => {
+    const { calendar, isOpenAt } = await import('../../worker/sla/calendar')
+    const shifts = demoUsers
+      .filter((user) => user.care)
+      .map((user) => calendar({ timeZone: 'Europe/Tallinn', spans: user.shifts.map(([weekday, opens, closes]) => ({ weekday, opens, closes })) }))
+    const uncovered: string[] = []
+    // A week in winter and a week across the spring change to summer time.
+    for (const start of ['2026-11-30T00:00:00Z', '2027-03-22T00:00:00Z']) {
+      for (let at = Date.parse(start); at < Date.parse(start) + 7 * 86_400_000; at += 15 * 60_000) {
+        if (!shifts.some((shift) => isOpenAt(shift, new Date(at)))) uncovered.push(new Date(at).toISOString())
+      }
+    }
+    expect(uncovered).toEqual([])
+  })
+})

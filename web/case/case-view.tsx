@@ -15,6 +15,7 @@ import { toast } from '../toast'
 import { useUsers } from '../users'
 import { Composer } from './composer'
 import { CustomerPanel } from './customer-panel'
+import { HandoffDialog, HandoffPanel, handoffState, inFlight } from './handoff-panel'
 import { readDraft, saveDraft, type Draft } from './drafts'
 import { NoteForm } from './note-form'
 import { OwnerPanel } from './owner-panel'
@@ -30,6 +31,7 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
   const [error, setError] = useState<{ text: string; status: number } | null>(null)
   const [draft, setDraftState] = useState<Draft>(() => readDraft(id))
   const [assignOpen, setAssignOpen] = useState(false)
+  const [handoffOpen, setHandoffOpen] = useState(false)
   const { users, error: usersError } = useUsers()
   const composerRef = useRef<HTMLTextAreaElement>(null)
   const noteRef = useRef<HTMLTextAreaElement>(null)
@@ -86,6 +88,8 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
 
   const item = detail?.case
   const open = item ? item.status !== 'resolved' && item.status !== 'closed' : false
+  const handoff = detail && item ? handoffState(detail.timeline, item.id) : null
+  const canEscalate = canAct && open
   useKeys({
     r: () => (canAct ? focusComposer('public') : toast('Your role cannot reply.', 'info')),
     n: () => {
@@ -98,7 +102,12 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
       else if (item?.owner) toast(`Case ${id} already belongs to ${item.owner.name}.`, 'info')
       else void claim()
     },
-    e: () => toast('Executive handoff arrives with the outbox.', 'info'),
+    e: () => {
+      if (!canAct) toast('Your role cannot escalate cases.', 'info')
+      else if (!open) toast(`Case ${id} is closed; reopen it before escalating.`, 'info')
+      else if (inFlight(handoff)) toast(`Case ${id} is already with ${handoff?.executive ?? 'the executive pool'}.`, 'info')
+      else setHandoffOpen(true)
+    },
     Escape: () => navigate(inboxHash),
   })
 
@@ -187,6 +196,19 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
             setAssignOpen={setAssignOpen}
             claim={() => void claim()}
           />
+          <HandoffPanel state={handoff} canEscalate={canEscalate} onEscalate={() => setHandoffOpen(true)} />
+          {canEscalate && (
+            <HandoffDialog
+              open={handoffOpen}
+              item={item}
+              users={users}
+              onClose={() => setHandoffOpen(false)}
+              onDone={() => {
+                setHandoffOpen(false)
+                void load()
+              }}
+            />
+          )}
           <PromisesPanel promises={promises} canKeep={can.keepPromise(me.role)} onChanged={() => void load()} />
           <CustomerPanel customerId={item.customer.id} caseId={item.id} fallbackName={who} />
         </aside>

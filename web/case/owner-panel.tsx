@@ -198,7 +198,7 @@ function ResolveDialog({ open, item, onClose, onDone }: { open: boolean; item: C
 }
 
 /** Runs a dialog's action; a refusal stays in `error` for the dialog to show. */
-function useDialogAction(action: () => Promise<void>): { busy: boolean; error: string | null; run: () => Promise<void> } {
+export function useDialogAction(action: () => Promise<void>): { busy: boolean; error: string | null; run: () => Promise<void> } {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const run = async () => {
@@ -216,7 +216,7 @@ function useDialogAction(action: () => Promise<void>): { busy: boolean; error: s
 }
 
 /** A case action's dialog (test ids `<name>-dialog`, `-error`, `-submit`): the fields, the server's refusal, Cancel and `submit`. */
-function CaseDialog({
+export function CaseDialog({
   name,
   open,
   title,

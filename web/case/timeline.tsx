@@ -13,6 +13,7 @@ const clockNames: Record<string, string> = {
   first_response: 'First response',
   next_response: 'Next response',
   resolution: 'Resolution',
+  callback: 'Executive callback',
 }
 
 export interface NameOf {
@@ -194,7 +195,11 @@ export function TimelineItem({ event, nameOf, onUseDraft }: { event: TimelineEve
       case 'reminder':
         return (
           <>
-            <Head event={event}>Reminder: a promise falls due {formatDateTime(str(body.due_at))}</Head>
+            <Head event={event}>
+              {str(body.clock) === 'callback'
+                ? `Reminder: the executive callback is due ${formatDateTime(str(body.callback_at))}`
+                : `Reminder: a promise falls due ${formatDateTime(str(body.due_at))}`}
+            </Head>
             <Body text={str(body.text)} />
           </>
         )
@@ -234,6 +239,58 @@ export function TimelineItem({ event, nameOf, onUseDraft }: { event: TimelineEve
               {event.actor && <span class="muted"> by {event.actor.name}</span>}
             </Head>
             <Reason text={str(body.reason)} />
+          </>
+        )
+      }
+      case 'handoff': {
+        const action = str(body.action)
+        const executive = str(body.executive) ?? 'the executive pool'
+        return (
+          <>
+            <Head event={event}>
+              {action === 'requested' && (
+                <>
+                  <Who event={event} /> handed the case to <strong>{executive}</strong>
+                </>
+              )}
+              {action === 'accepted' && (
+                <>
+                  <strong>{executive}</strong> accepted the handoff
+                </>
+              )}
+              {action === 'declined' && (
+                <>
+                  <strong>{executive}</strong> declined the handoff
+                </>
+              )}
+              {action !== 'requested' && action !== 'accepted' && action !== 'declined' && (
+                <>
+                  Handoff {str(body.status) ?? action ?? ''} <span class="muted">by {event.actor?.name ?? 'Earshot'}</span>
+                </>
+              )}
+            </Head>
+            {action === 'requested' && <Body text={str(body.summary)} />}
+            <Reason text={str(body.reason)} />
+          </>
+        )
+      }
+      case 'callback': {
+        const action = str(body.action)
+        return (
+          <>
+            <Head event={event}>
+              {action === 'completed' ? (
+                <>
+                  Executive callback done · <Who event={event} />
+                </>
+              ) : (
+                <>
+                  Callback {action === 'rescheduled' ? 'moved to' : 'scheduled for'} <strong>{formatDateTime(str(body.callback_at))}</strong> by {str(body.channel) ?? '?'}
+                  {str(body.contact) && ` (${str(body.contact)})`} <span class="muted">· {event.actor?.name ?? 'Earshot'}</span>
+                </>
+              )}
+            </Head>
+            {action === 'completed' && <Body text={str(body.outcome)} />}
           </>
         )
       }

@@ -38,7 +38,8 @@ export const demoUsers: DemoUser[] = [
     email: 'nights@earshot.example',
     name: 'Ilja Smirnov',
     languages: ['ru', 'et', 'en'],
-    shifts: [...weekdays.map((day): [number, string, string] => [day, '16:00', '08:00']), [6, '00:00', '24:00'], [7, '00:00', '24:00']],
+    // Weeknights run into the next morning; Sunday's last span runs into Monday 08:00.
+    shifts: [...weekdays.map((day): [number, string, string] => [day, '16:00', '08:00']), [6, '00:00', '24:00'], [7, '00:00', '12:00'], [7, '12:00', '08:00']],
     care: true,
   },
   {
