@@ -121,34 +121,10 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
         </a>
         <nav aria-label="Main">
           <ul>
-            {can.readCases(me.role) && (
-              <li>
-                <a href={`#${lastInbox.current}`} aria-current={route.page === 'inbox' || route.page === 'case' ? 'page' : undefined}>
-                  Inbox
-                </a>
-              </li>
-            )}
-            {can.handoffs(me.role) && (
-              <li>
-                <a href="#/handoffs" aria-current={route.page === 'handoffs' ? 'page' : undefined} data-testid="nav-handoffs">
-                  Handoffs
-                </a>
-              </li>
-            )}
-            {can.trends(me.role) && (
-              <li>
-                <a href="#/trends" aria-current={route.page === 'trends' ? 'page' : undefined}>
-                  Trends
-                </a>
-              </li>
-            )}
-            {can.admin(me.role) && (
-              <li>
-                <a href="#/admin/users" aria-current={route.page === 'admin' ? 'page' : undefined} data-testid="nav-admin">
-                  Admin
-                </a>
-              </li>
-            )}
+            {can.readCases(me.role) && <NavLink href={`#${lastInbox.current}`} current={route.page === 'inbox' || route.page === 'case'} label="Inbox" />}
+            {can.handoffs(me.role) && <NavLink href="#/handoffs" current={route.page === 'handoffs'} label="Handoffs" testid="nav-handoffs" />}
+            {can.trends(me.role) && <NavLink href="#/trends" current={route.page === 'trends'} label="Trends" />}
+            {can.admin(me.role) && <NavLink href="#/admin/users" current={route.page === 'admin'} label="Admin" testid="nav-admin" />}
           </ul>
         </nav>
         <div class="header-tools">
@@ -172,6 +148,16 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
       <Toasts />
     </>
+  )
+}
+
+function NavLink({ href, current, label, testid }: { href: string; current: boolean; label: string; testid?: string }) {
+  return (
+    <li>
+      <a href={href} aria-current={current ? 'page' : undefined} data-testid={testid}>
+        {label}
+      </a>
+    </li>
   )
 }
 

@@ -4,12 +4,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoPassword } from '../../worker/demo/seed'
+import { launchChromium, logInAs } from '../support/browser'
 import { startNode, type Running } from '../support/process'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let dataDir: string
 let running: Running
@@ -18,7 +17,7 @@ let browser: Browser
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'earshot-handoff-'))
   running = await startNode({ EARSHOT_DATA_DIR: dataDir })
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {
@@ -27,13 +26,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function logIn(page: Page, email: string): Promise<void> {
-  await page.goto(running.url)
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(demoPassword)
-  await page.getByTestId('login-form').getByRole('button', { name: /log in/i }).click()
-  await page.getByTestId('me').waitFor()
-}
+const logIn = (page: Page, email: string) => logInAs(page, running.url, email)
 
 /** Tomorrow at 15:00 in the browser's zone, as a datetime-local value. */
 function tomorrowAtThree(): string {

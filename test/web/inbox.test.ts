@@ -3,14 +3,14 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPassword } from '../../worker/demo/seed'
 import { startFakeX, type FakeX } from '../fakes/x'
 import { apiClient } from '../support/api'
+import { launchChromium, logInAs } from '../support/browser'
 import { projectRoot, startNode, type Running } from '../support/process'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const docs = join(projectRoot, 'docs')
 
 let dataDir: string
@@ -34,7 +34,7 @@ beforeAll(async () => {
     admin.cookie,
   )
   expect(created.status).toBe(201)
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] })
+  browser = await launchChromium()
   await mkdir(docs, { recursive: true })
 }, 120_000)
 
@@ -45,13 +45,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function logIn(page: Page, email: string): Promise<void> {
-  await page.goto(running.url)
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(demoPassword)
-  await page.getByTestId('login-form').getByRole('button', { name: /log in/i }).click()
-  await page.getByTestId('me').waitFor()
-}
+const logIn = (page: Page, email: string) => logInAs(page, running.url, email)
 
 function rowWith(page: Page, text: string) {
   return page.getByTestId('inbox-row').filter({ hasText: text })
