@@ -26,6 +26,10 @@ function describeNotification(item: Notification): string {
       return `${from ?? 'Someone'} transferred a case to you${reason ? `: ${reason}` : ''}`
     case 'note_mention':
       return `${from ?? (typeof body.by === 'string' ? body.by : 'A colleague')} mentioned you in a note${text ? `: ${text}` : ''}`
+    case 'send_failed':
+      return `A ${body.channel === 'private' ? 'private message' : 'reply'} was not delivered: ${typeof body.error === 'string' ? body.error : 'the platform refused it'}`
+    case 'low_satisfaction':
+      return `The customer scored the case ${typeof body.score === 'number' ? body.score : '?'} of 5${typeof body.comment === 'string' ? `: ${body.comment}` : ''}`
     default:
       return text ?? item.kind.replaceAll('_', ' ')
   }

@@ -14,6 +14,7 @@ import { liveRoutes } from './live/routes'
 import { templateRoutes } from './templates/routes'
 import { wake } from './live/wake'
 import { handoffRoutes } from './handoff/routes'
+import { satisfactionRoutes } from './satisfaction/routes'
 import { sameOriginWrites } from './http/same-origin'
 import { problem } from './http/problem'
 
@@ -46,6 +47,7 @@ export function createApp({ assets }: AppOptions = {}) {
   app.route('/', liveRoutes)
   app.route('/', adminRoutes)
   app.route('/', handoffRoutes)
+  app.route('/', satisfactionRoutes)
   app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)

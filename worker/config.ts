@@ -32,6 +32,8 @@ export const configSchema = z.object({
   JOB_INTERVAL_SECONDS: wholeNumber(5, 3600, 60),
   SOURCE_TIMEOUT_MS: wholeNumber(100, 120_000, 10_000),
   LISTEN_SECONDS_PER_CRON: wholeNumber(0, 840, 50),
+  /** The address customers reach Earshot at (satisfaction links); by default the address a request came to. */
+  PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((url) => url.replace(/\/+$/, '')).optional()),
 })
 
 export type Config = z.infer<typeof configSchema>

@@ -12,6 +12,7 @@ import { migrate } from './db/migrate'
 import { loadMigrations } from './db/migration-files'
 import { demoPassword, demoUsers, hasDemo, seedDemo } from './demo/seed'
 import type { Services } from './env'
+import { sendLoop } from './outbox/loop'
 import { runScheduledJobs } from './jobs/run'
 import { listenerDeps } from './listen/deps'
 import { listen } from './listen/listener'
@@ -68,12 +69,13 @@ async function main() {
   console.log(banner({ url, config, embedded, version, demo: await hasDemo(sql), ms: performance.now() - started }))
   const listener = new AbortController()
   const listenerDone = listen(listenerDeps(services), { signal: listener.signal, onPoll: logPoll })
+  const senderDone = sendLoop(services, { signal: listener.signal })
 
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping Earshot`)
     clearInterval(jobs)
     listener.abort()
-    await listenerDone
+    await Promise.all([listenerDone, senderDone])
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await sql.end({ timeout: 5 })
     await embedded?.stop()

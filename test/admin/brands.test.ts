@@ -30,9 +30,32 @@ describe('brand settings', () => {
         always_staffed: false,
         reopen_window_days: 7,
         promise_reminder_minutes: 60,
+        webhook_url: null,
+        webhook_signed: false,
+        satisfaction_ask: true,
+        satisfaction_texts: {},
         created_at: expect.any(String),
       },
     ])
+  })
+
+  it('sets the webhook without ever showing its secret, and the satisfaction ask', async () => {
+    const change = {
+      webhook_url: 'https://hooks.slack.example/services/T0/B0/x',
+      webhook_secret: 'a-long-enough-shared-secret',
+      satisfaction_ask: false,
+      satisfaction_texts: { et: 'Kuidas meil läks? Vasta numbriga 1–5 või vajuta: {link}' },
+    }
+    const { brand } = await json<{ brand: Record<string, unknown> }>(await call('PATCH', `/api/admin/brands/${demo.brandId}`, change, 'admin'), 200)
+    expect(brand).toMatchObject({ webhook_url: change.webhook_url, webhook_signed: true, satisfaction_ask: false, satisfaction_texts: change.satisfaction_texts })
+    expect(JSON.stringify(brand)).not.toContain(change.webhook_secret)
+    expect(JSON.stringify(await lastAudit('admin.brand.update'))).not.toContain(change.webhook_secret)
+    const cleared = await json<{ brand: Record<string, unknown> }>(
+      await call('PATCH', `/api/admin/brands/${demo.brandId}`, { webhook_url: null, webhook_secret: null, satisfaction_ask: true }, 'admin'),
+      200,
+    )
+    expect(cleared.brand).toMatchObject({ webhook_url: null, webhook_signed: false, satisfaction_ask: true, satisfaction_texts: change.satisfaction_texts })
+    await call('PATCH', `/api/admin/brands/${demo.brandId}`, { satisfaction_texts: {} }, 'admin')
   })
 
   it('changes them and audits what changed', async () => {
@@ -53,7 +76,10 @@ describe('brand settings', () => {
     expect((await call('PATCH', `/api/admin/brands/${demo.brandId}`, { time_zone: 'not a zone' }, 'admin')).status).toBe(400)
   })
 
-  it.each([{}, { reopen_window_days: -1 }, { promise_reminder_minutes: 1.5 }, { slug: 'other' }, { name: '' }])('answers 400 for %j', async (body) => {
+  it.each([
+    {}, { reopen_window_days: -1 }, { promise_reminder_minutes: 1.5 }, { slug: 'other' }, { name: '' },
+    { webhook_url: 'ftp://example.com/hook' }, { webhook_secret: 'short' }, { satisfaction_texts: { english: 'How did we do?' } },
+  ])('answers 400 for %j', async (body) => {
     expect((await call('PATCH', `/api/admin/brands/${demo.brandId}`, body, 'admin')).status).toBe(400)
   })
 

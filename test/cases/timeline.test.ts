@@ -71,6 +71,7 @@ describe('caseTimeline', () => {
         text: 'Internet down since Monday',
         url: expect.stringMatching(/^https:\/\/x\.com\/kati4242\/status\/\d+$/),
         author_handle: 'kati4242',
+        private: false,
         posted_at: new Date('2024-03-01T08:00:00Z'),
         language: 'en',
         sentiment: -0.75,

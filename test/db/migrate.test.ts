@@ -9,7 +9,7 @@ import { runScript } from '../support/process'
 
 const expectedTables = [
   'app_user', 'audit_log', 'brand', 'brand_handle', 'business_hours', 'care_case', 'case_event', 'case_presence', 'customer', 'customer_merge',
-  'handoff', 'holiday', 'identity', 'login_attempt', 'mention', 'notification', 'outbox', 'promise', 'rejected_item', 'reply_template', 'schema_migration', 'session', 'sla_policy',
+  'handoff', 'holiday', 'identity', 'login_attempt', 'mention', 'notification', 'outbox', 'promise', 'rejected_item', 'reply_template', 'satisfaction', 'schema_migration', 'session', 'sla_policy',
   'source', 'team', 'team_member', 'user_shift',
 ]
 

@@ -1,8 +1,9 @@
-// A fake Bluesky PDS + AppView for the calls Earshot makes, shaped as the lexicons in
+// A fake Bluesky PDS + AppView + chat service for the calls Earshot makes, shaped as the lexicons in
 // @atproto/api say (its test checks every body it serves against them). Plain HTTP on
 // 127.0.0.1; lists are newest first with keyset cursors, as the real services page.
 import { createHash, randomBytes } from 'node:crypto'
 import type http from 'node:http'
+import { lexicons } from '@atproto/api'
 import { listen, readBody, sendJson } from './http'
 
 export interface FakeBlueskyOptions {
@@ -30,6 +31,8 @@ export interface FakePostInput {
   replyTo?: string
   /** For quotes: the uri of the quoted post. */
   quotes?: string
+  /** The post's thread gate leaves the brand out: its view says replyDisabled. */
+  repliesDisabled?: boolean
 }
 
 export interface FakeBlueskyPost {
@@ -38,6 +41,25 @@ export interface FakeBlueskyPost {
 }
 
 export type FakeFailure = 500 | 503 | 'timeout'
+/** 'accept_then_reset': the write is done, then the connection drops before the answer. */
+export type FakeWriteFailure = FakeFailure | 'accept_then_reset'
+
+/** A record the brand wrote with com.atproto.repo.createRecord. */
+export interface FakeWrite {
+  uri: string
+  cid: string
+  rkey: string
+  record: unknown
+}
+
+/** A direct message sent through the chat service (chat.bsky.convo.sendMessage). */
+export interface FakeChatMessage {
+  id: string
+  convoId: string
+  members: string[]
+  sender: string
+  text: string
+}
 
 export interface FakeBluesky {
   url: string
@@ -52,6 +74,16 @@ export interface FakeBluesky {
   served(): Set<string>
   /** The records created through com.atproto.repo.createRecord. */
   created(): unknown[]
+  /** The same, with where each was written. */
+  writes(): FakeWrite[]
+  /** The direct messages sent through the chat service. */
+  messages(): FakeChatMessage[]
+  /** The post is deleted: it is gone from every view. */
+  deletePost(uri: string): void
+  /** This account accepts messages only from accounts it follows, which the brand is not. */
+  refuseMessages(did: string): void
+  /** The next `times` writes (createRecord, sendMessage) fail so, after the general failures. */
+  failWrites(times: number, how: FakeWriteFailure): void
   /** Every request: method NSID and query. */
   requests(): Array<{ nsid: string; params: URLSearchParams }>
   /** Every JSON body answered with 200, for the contract check. */
@@ -90,7 +122,12 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
 
   const notifications: Entry[] = []
   const posts: Entry[] = []
-  const created: unknown[] = []
+  const created: FakeWrite[] = []
+  const handles = new Map<string, string>([[did, handle]])
+  const convos = new Map<string, { id: string; members: string[] }>()
+  const chat: Array<FakeChatMessage & { sentAt: string; rev: string }> = []
+  const closedInboxes = new Set<string>()
+  const writeFailures: FakeWriteFailure[] = []
   const served = new Set<string>()
   const log: Array<{ nsid: string; params: URLSearchParams }> = []
   const okBodies: Array<{ nsid: string; body: unknown }> = []
@@ -119,6 +156,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
   }
 
   function authorView(who: { handle: string; displayName?: string }) {
+    handles.set(didFor(who.handle), who.handle)
     return {
       did: didFor(who.handle),
       handle: who.handle,
@@ -170,6 +208,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
       quoteCount: 0,
       indexedAt,
       labels: [],
+      ...(input.repliesDisabled ? { viewer: { replyDisabled: true } } : {}),
     }
     const sortAt = Math.min(Date.parse(indexedAt), Date.parse(record.createdAt) || Infinity)
     posts.push({ seq: ++seq, at: sortAt, body: view, uri, text: input.text })
@@ -254,6 +293,81 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
     return { accessJwt, refreshJwt, handle, did, active: true }
   }
 
+  function convoView(convo: { id: string; members: string[] }) {
+    const last = chat.filter((m) => m.convoId === convo.id).at(-1)
+    return {
+      id: convo.id,
+      rev: last?.rev ?? tid(0),
+      members: convo.members.map((member) => ({ did: member, handle: handles.get(member) ?? 'handle.invalid' })),
+      ...(last ? { lastMessage: { $type: 'chat.bsky.convo.defs#messageView', ...messageView(last) } } : {}),
+      muted: false,
+      status: 'accepted',
+      unreadCount: 0,
+    }
+  }
+
+  function messageView(message: (typeof chat)[number]) {
+    return { id: message.id, rev: message.rev, text: message.text, sender: { did: message.sender }, sentAt: message.sentAt }
+  }
+
+  /** The chat service (api.bsky.chat), reached through the PDS with the atproto-proxy header. */
+  async function chatCall(
+    nsid: string,
+    url: URL,
+    req: http.IncomingMessage,
+    reply: (status: number, body: unknown) => void,
+    res: http.ServerResponse,
+  ): Promise<void> {
+    if (nsid === 'chat.bsky.convo.getConvoForMembers' && req.method === 'GET') {
+      const members = [...new Set(url.searchParams.getAll('members'))]
+      if (!members.includes(did) || members.length < 2) {
+        return reply(400, { error: 'InvalidRequest', message: 'Members must include the requester and someone else' })
+      }
+      const closed = members.find((member) => closedInboxes.has(member))
+      if (closed) return reply(400, { error: 'NotFollowedBySender', message: 'recipient requires incoming messages to come from someone they follow' })
+      const id = createHash('sha256').update([...members].sort().join(',')).digest('hex').slice(0, 13)
+      let convo = convos.get(id)
+      if (!convo) {
+        convo = { id, members }
+        convos.set(id, convo)
+      }
+      return reply(200, { convo: convoView(convo) })
+    }
+    if (nsid === 'chat.bsky.convo.getMessages' && req.method === 'GET') {
+      const convo = convos.get(url.searchParams.get('convoId') ?? '')
+      if (!convo) return reply(400, { error: 'InvalidConvo', message: 'Convo not found' })
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, 100, maxPageSize)
+      const before = url.searchParams.get('cursor')
+      const newestFirst = chat.filter((m) => m.convoId === convo.id && (before === null || m.rev < before)).reverse()
+      const items = newestFirst.slice(0, limit)
+      const next = newestFirst.length > limit ? items.at(-1)?.rev : undefined
+      return reply(200, { messages: items.map((m) => ({ $type: 'chat.bsky.convo.defs#messageView', ...messageView(m) })), ...(next ? { cursor: next } : {}) })
+    }
+    if (nsid === 'chat.bsky.convo.sendMessage' && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as { convoId?: string; message?: { text?: string } }
+      const convo = convos.get(body.convoId ?? '')
+      if (!convo) return reply(400, { error: 'InvalidConvo', message: 'Convo not found' })
+      const text = body.message?.text ?? ''
+      if ([...new Intl.Segmenter().segment(text)].length > 1000) {
+        return reply(400, { error: 'InvalidRequest', message: 'Input/message/text must not be longer than 1000 graphemes' })
+      }
+      const writeFailure = writeFailures.shift()
+      if (writeFailure !== undefined && writeFailure !== 'accept_then_reset') {
+        if (writeFailure === 'timeout') return
+        return reply(writeFailure, { error: 'InternalServerError', message: 'Internal Server Error' })
+      }
+      const rev = tid(now() * 1000 + rkeyClock++)
+      const message = { id: rev, rev, convoId: convo.id, members: convo.members, sender: did, text, sentAt: new Date(now()).toISOString() }
+      chat.push(message)
+      if (writeFailure === 'accept_then_reset') {
+        res.socket?.destroy()
+        return
+      }
+      return reply(200, messageView(message))
+    }
+    return reply(501, { error: 'MethodNotImplemented', message: 'Method Not Implemented' })
+  }
+
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake')
     const nsid = url.pathname.replace(/^\/xrpc\//, '')
@@ -285,6 +399,14 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
     if (failure === 'timeout') return // never answers; close() drops the socket
     if (failure) return reply(failure, { error: 'InternalServerError', message: 'Internal Server Error' })
 
+    if (nsid.startsWith('chat.bsky.')) {
+      // The PDS hands chat calls on only to the service the client names.
+      if (req.headers['atproto-proxy'] !== 'did:web:api.bsky.chat#bsky_chat') {
+        return reply(501, { error: 'MethodNotImplemented', message: 'Method Not Implemented' })
+      }
+      return chatCall(nsid, url, req, reply, res)
+    }
+
     if (nsid === 'app.bsky.notification.listNotifications' && req.method === 'GET') {
       const reasons = url.searchParams.getAll('reasons')
       const visible =
@@ -304,12 +426,58 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
       const { items, cursor } = page(matching, url.searchParams, 25)
       return reply(200, { posts: items, ...(cursor ? { cursor } : {}) })
     }
+    if (nsid === 'app.bsky.feed.getPosts' && req.method === 'GET') {
+      const uris = url.searchParams.getAll('uris')
+      const found = uris.map((uri) => posts.find((p) => p.uri === uri)).filter((p) => p !== undefined)
+      for (const p of found) served.add(p.uri!)
+      return reply(200, { posts: found.map((p) => p.body) })
+    }
+    if (nsid === 'com.atproto.repo.getRecord' && req.method === 'GET') {
+      const repo = url.searchParams.get('repo') ?? ''
+      const uri = `at://${repo === handle ? did : repo}/${url.searchParams.get('collection')}/${url.searchParams.get('rkey')}`
+      const found = posts.find((p) => p.uri === uri)
+      if (!found) return reply(400, { error: 'RecordNotFound', message: `Could not locate record: ${uri}` })
+      const view = found.body as { uri: string; cid: string; record: unknown }
+      return reply(200, { uri: view.uri, cid: view.cid, value: view.record })
+    }
     if (nsid === 'com.atproto.repo.createRecord' && req.method === 'POST') {
-      const body = JSON.parse((await readBody(req)) || '{}') as { repo?: string; collection?: string; record?: unknown }
+      const body = JSON.parse((await readBody(req)) || '{}') as { repo?: string; collection?: string; rkey?: string; record?: unknown }
       if (body.repo !== did && body.repo !== handle) return reply(400, { error: 'InvalidRequest', message: 'Invalid repo' })
-      const uri = newUri(did, body.collection ?? 'app.bsky.feed.post')
-      created.push(body.record)
-      return reply(200, { uri, cid: cidFor(uri), validationStatus: 'valid' })
+      const collection = body.collection ?? 'app.bsky.feed.post'
+      if (collection === 'app.bsky.feed.post') {
+        // The PDS checks records of the collections it knows against their lexicon, and their keys.
+        if (body.rkey !== undefined && !tidPattern.test(body.rkey)) {
+          return reply(400, { error: 'InvalidRequest', message: `Invalid record key: ${body.rkey}` })
+        }
+        try {
+          lexicons.assertValidRecord(collection, body.record)
+        } catch (error) {
+          return reply(400, { error: 'InvalidRequest', message: `Invalid ${collection} record: ${error instanceof Error ? error.message : String(error)}` })
+        }
+      }
+      const writeFailure = writeFailures.shift()
+      if (writeFailure !== undefined && writeFailure !== 'accept_then_reset') {
+        if (writeFailure === 'timeout') return
+        return reply(writeFailure, { error: 'InternalServerError', message: 'Internal Server Error' })
+      }
+      const rkey = body.rkey ?? tid(now() * 1000 + rkeyClock++)
+      const uri = `at://${did}/${collection}/${rkey}`
+      // What the PDS does today when the key is taken: its repository refuses, and it answers 500.
+      if (created.some((w) => w.uri === uri)) return reply(500, { error: 'InternalServerError', message: 'Internal Server Error' })
+      const cid = cidFor(uri)
+      created.push({ uri, cid, rkey, record: body.record })
+      if (collection === 'app.bsky.feed.post') {
+        const record = body.record as { text: string; createdAt: string }
+        const indexedAt = new Date(now()).toISOString()
+        const view = { uri, cid, author: authorView({ handle }), record, replyCount: 0, repostCount: 0, likeCount: 0, quoteCount: 0, indexedAt, labels: [] }
+        const sortAt = Math.min(Date.parse(indexedAt), Date.parse(record.createdAt) || Infinity)
+        posts.push({ seq: ++seq, at: sortAt, body: view, uri, text: record.text })
+      }
+      if (writeFailure === 'accept_then_reset') {
+        res.socket?.destroy()
+        return
+      }
+      return reply(200, { uri, cid, validationStatus: 'valid' })
     }
     return reply(501, { error: 'MethodNotImplemented', message: 'Method Not Implemented' })
   })
@@ -322,7 +490,21 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
     notify,
     postMalformed,
     served: () => new Set(served),
-    created: () => [...created],
+    created: () => created.map((write) => write.record),
+    writes: () => [...created],
+    messages: () => chat.map(({ id, convoId, members, sender, text }) => ({ id, convoId, members, sender, text })),
+    deletePost(uri) {
+      for (const list of [posts, notifications]) {
+        const at = list.findIndex((entry) => entry.uri === uri)
+        if (at >= 0) list.splice(at, 1)
+      }
+    },
+    refuseMessages(member) {
+      closedInboxes.add(member)
+    },
+    failWrites(times, how) {
+      for (let i = 0; i < times; i++) writeFailures.push(how)
+    },
     requests: () => [...log],
     responses: () => [...okBodies],
     fail(times, how) {
@@ -343,6 +525,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}): Promis
 // Syntactically real identifiers, so that the lexicon's format checks pass.
 const base32 = 'abcdefghijklmnopqrstuvwxyz234567'
 const sortable = '234567abcdefghijklmnopqrstuvwxyz'
+const tidPattern = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/
 
 function didFor(handle: string): string {
   const digest = createHash('sha256').update(handle).digest()

@@ -13,6 +13,11 @@ export interface FakeMastodonOptions {
   /** The most items a page holds, whatever `limit` asks for. */
   maxPageSize?: number
   rateLimit?: { limit: number; windowSeconds: number }
+  /**
+   * Mastodon's second budget, for creating statuses (300 per 3 hours by default): POST
+   * /api/v1/statuses answers with these headers instead of the account's general ones.
+   */
+  statusRateLimit?: { limit: number; windowSeconds: number }
   /** False plays a server that ignores `types[]`. */
   honorTypes?: boolean
 }
@@ -28,9 +33,13 @@ export interface FakeMastodonPostInput {
   inReplyToId?: string
   language?: string | null
   spoilerText?: string
+  /** 'direct' is a private message: it reaches the brand's notifications, never a tag timeline. */
+  visibility?: mastodon.v1.StatusVisibility
 }
 
 export type FakeFailure = 500 | 503 | 'timeout'
+/** 'accept_then_reset': the status is created, then the connection drops before the answer. */
+export type FakePostFailure = FakeFailure | 'accept_then_reset'
 
 export interface FakeMastodon {
   url: string
@@ -43,13 +52,19 @@ export interface FakeMastodon {
   postMalformed(raw: unknown, where?: 'notifications' | { tag: string }): void
   /** `host:statusId` of every status the fake has served. */
   served(): Set<string>
+  /** The brand account, as the token's owner. */
+  brand: mastodon.v1.Account
   /** Statuses created through POST /api/v1/statuses. */
   created(): mastodon.v1.Status[]
   requests(): Array<{ method: string; path: string; query: URLSearchParams }>
   /** The next `times` API requests fail with this status, or never answer. */
   fail(times: number, how: FakeFailure): void
+  /** The next `times` POST /api/v1/statuses fail so (after the general failures above). */
+  failPosts(times: number, how: FakePostFailure): void
   /** Spends the rate-limit window: every request is refused with 429 until it resets. */
   exhaust(): void
+  /** Spends the status-creation budget only: posting is refused with 429, reading goes on. */
+  exhaustPosting(): void
   close(): Promise<void>
 }
 
@@ -65,6 +80,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
   const now = options.now ?? Date.now
   const maxPageSize = options.maxPageSize ?? 80
   const { limit: windowLimit, windowSeconds } = options.rateLimit ?? { limit: 300, windowSeconds: 300 }
+  const statusBudget = options.statusRateLimit ?? { limit: 300, windowSeconds: 3 * 3600 }
   const honorTypes = options.honorTypes ?? true
 
   const notifications: Entry[] = []
@@ -74,9 +90,11 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
   const served = new Set<string>()
   const log: Array<{ method: string; path: string; query: URLSearchParams }> = []
   const failures: FakeFailure[] = []
+  const postFailures: FakePostFailure[] = []
   let notificationSeq = 0n
   let statusSeq = 0n
   let window = { resetAt: now() + windowSeconds * 1000, remaining: windowLimit }
+  let statusWindow = { resetAt: now() + statusBudget.windowSeconds * 1000, remaining: statusBudget.limit }
   let origin = ''
   let host = ''
 
@@ -89,10 +107,17 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     return true
   }
 
-  function rateHeaders(): Record<string, string> {
+  function spendStatus(): boolean {
+    if (now() >= statusWindow.resetAt) statusWindow = { resetAt: now() + statusBudget.windowSeconds * 1000, remaining: statusBudget.limit }
+    if (statusWindow.remaining === 0) return false
+    statusWindow.remaining--
+    return true
+  }
+
+  function rateHeaders(budget = { limit: windowLimit, ...window }): Record<string, string> {
     // Mastodon writes the reset with microseconds.
-    const reset = new Date(window.resetAt).toISOString().replace('Z', '000Z')
-    return { 'x-ratelimit-limit': String(windowLimit), 'x-ratelimit-remaining': String(window.remaining), 'x-ratelimit-reset': reset }
+    const reset = new Date(budget.resetAt).toISOString().replace('Z', '000Z')
+    return { 'x-ratelimit-limit': String(budget.limit), 'x-ratelimit-remaining': String(budget.remaining), 'x-ratelimit-reset': reset }
   }
 
   /** Snowflake-like, as Mastodon's status ids: milliseconds in the high bits, so they outgrow doubles. */
@@ -139,6 +164,8 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     spoilerText?: string
     reblog?: mastodon.v1.Status | null
     visibility?: mastodon.v1.StatusVisibility
+    mentions?: mastodon.v1.StatusMention[]
+    inReplyToAccountId?: string | null
   }): mastodon.v1.Status {
     const id = String(nextStatusId())
     const createdAt = new Date(now()).toISOString()
@@ -155,7 +182,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
       spoilerText: fields.spoilerText ?? '',
       mediaAttachments: [],
       application: { name: 'Web', website: null },
-      mentions: [{ id: brand.id, username: brand.username, url: brand.url, acct: brand.acct }],
+      mentions: fields.mentions ?? [{ id: brand.id, username: brand.username, url: brand.url, acct: brand.acct }],
       tags: (fields.tags ?? []).map((name, i) => ({ id: String(i + 1), name, url: `https://fake.social/tags/${name}` })),
       emojis: [],
       reblogsCount: 1,
@@ -164,7 +191,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
       quotesCount: 0,
       quoteApproval: { automatic: ['public'], manual: [], currentUser: 'automatic' },
       inReplyToId: fields.inReplyToId ?? null,
-      inReplyToAccountId: fields.inReplyToId ? brand.id : null,
+      inReplyToAccountId: fields.inReplyToId ? (fields.inReplyToAccountId ?? brand.id) : null,
       reblog: fields.reblog ?? null,
       poll: null,
       card: null,
@@ -199,8 +226,10 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
       inReplyToId: input.inReplyToId,
       language: input.language,
       spoilerText: input.spoilerText,
+      visibility: input.visibility,
     })
-    statuses.push({ id: BigInt(created.id), body: created, statusId: created.id, tags: (input.tags ?? []).map((t) => t.toLowerCase()) })
+    const tags = input.visibility === 'direct' ? [] : (input.tags ?? []).map((t) => t.toLowerCase())
+    statuses.push({ id: BigInt(created.id), body: created, statusId: created.id, tags })
     if (input.mention ?? true) notifications.push(notification('mention', created, author))
     return created
   }
@@ -269,14 +298,18 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
       return sendJson(res, 401, { error: 'The access token is invalid' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
     }
     if (!spend()) return reply(429, { error: 'Too many requests' })
-    const failure = failures.shift()
-    if (failure === 'timeout') return // never answers; close() drops the socket
-    if (failure === 503) {
-      // What a proxy in front of a struggling server sends: HTML, not JSON.
-      res.writeHead(503, { 'content-type': 'text/html', ...rateHeaders() })
-      return res.end('<html><body><h1>503 Service Unavailable</h1></body></html>')
+    const fail = (how: FakeFailure): void => {
+      if (how === 'timeout') return // never answers; close() drops the socket
+      if (how === 503) {
+        // What a proxy in front of a struggling server sends: HTML, not JSON.
+        res.writeHead(503, { 'content-type': 'text/html', ...rateHeaders() })
+        res.end('<html><body><h1>503 Service Unavailable</h1></body></html>')
+        return
+      }
+      reply(500, { error: "We're sorry, but something went wrong on our end." })
     }
-    if (failure === 500) return reply(500, { error: "We're sorry, but something went wrong on our end." })
+    const failure = failures.shift()
+    if (failure) return fail(failure)
 
     if (method === 'GET' && url.pathname === '/api/v1/notifications') {
       const types = url.searchParams.getAll('types[]')
@@ -313,20 +346,60 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
       } satisfies mastodon.v1.AccountCredentials
       return reply(200, credentials)
     }
+    const ofAccount = /^\/api\/v1\/accounts\/(\d+)\/statuses$/.exec(url.pathname)
+    if (method === 'GET' && ofAccount) {
+      // The owner sees all their statuses, private mentions included; others only what is public.
+      const own = ofAccount[1] === brand.id
+      const excludeReplies = url.searchParams.get('exclude_replies') === 'true'
+      const excludeReblogs = url.searchParams.get('exclude_reblogs') === 'true'
+      const theirs = statuses.filter((e) => {
+        const s = e.body as Partial<mastodon.v1.Status> | null
+        if (!s || s.account?.id !== ofAccount[1]) return false
+        if (!own && (s.visibility === 'direct' || s.visibility === 'private')) return false
+        return !(excludeReplies && s.inReplyToId) && !(excludeReblogs && s.reblog)
+      })
+      const items = page(theirs, url.searchParams, 20, 40)
+      return reply(200, items.map((e) => e.body), link(url.pathname, url.searchParams, items))
+    }
+    const one = /^\/api\/v1\/statuses\/(\d+)$/.exec(url.pathname)
+    if (method === 'GET' && one) {
+      const found = statuses.find((e) => e.statusId === one[1])
+      return found ? reply(200, found.body) : reply(404, { error: 'Record not found' })
+    }
     if (method === 'POST' && url.pathname === '/api/v1/statuses') {
+      const postFailure = postFailures.shift()
+      if (postFailure !== undefined && postFailure !== 'accept_then_reset') return fail(postFailure)
+      // POST /api/v1/statuses reports the status-creation budget in its headers, not the general one.
+      const posting = () => rateHeaders({ limit: statusBudget.limit, ...statusWindow })
       const key = req.headers['idempotency-key']
       const repeat = typeof key === 'string' ? byIdempotencyKey.get(key) : undefined
-      if (repeat) return reply(200, repeat)
+      if (repeat) return reply(200, repeat, posting())
+      if (!spendStatus()) return reply(429, { error: 'Too many requests' }, posting())
       const body = JSON.parse((await readBody(req)) || '{}') as { status?: string; in_reply_to_id?: string; visibility?: string }
-      if (!body.status?.trim()) return reply(422, { error: "Validation failed: Text can't be blank" })
-      if (body.in_reply_to_id && !statuses.some((s) => s.statusId === body.in_reply_to_id)) {
-        return reply(404, { error: 'Record not found' })
+      if (!body.status?.trim()) return reply(422, { error: "Validation failed: Text can't be blank" }, posting())
+      if (countableLength(body.status) > 500) return reply(422, { error: 'Validation failed: Text character limit of 500 exceeded' }, posting())
+      const parent = body.in_reply_to_id ? statuses.find((s) => s.statusId === body.in_reply_to_id) : undefined
+      if (body.in_reply_to_id && !parent) {
+        return reply(404, { error: 'The post you are trying to reply to does not appear to exist.' }, posting())
       }
       const visibility = (['public', 'unlisted', 'private', 'direct'] as const).find((v) => v === body.visibility) ?? 'public'
-      const sent = status({ content: `<p>${escapeHtml(body.status)}</p>`, account: brand, inReplyToId: body.in_reply_to_id ?? null, visibility })
+      const mentioned = mentionsIn(body.status).map(({ username, domain }) => account({ username, domain }))
+      const sent = status({
+        content: `<p>${renderMentions(escapeHtml(body.status))}</p>`,
+        account: brand,
+        inReplyToId: body.in_reply_to_id ?? null,
+        inReplyToAccountId: (parent?.body as mastodon.v1.Status | undefined)?.account.id ?? null,
+        visibility,
+        mentions: mentioned.map((a) => ({ id: a.id, username: a.username, url: a.url, acct: a.acct })),
+      })
       created.push(sent)
+      statuses.push({ id: BigInt(sent.id), body: sent, statusId: sent.id, tags: [] })
       if (typeof key === 'string') byIdempotencyKey.set(key, sent)
-      return reply(200, sent)
+      if (postFailure === 'accept_then_reset') {
+        res.socket?.destroy()
+        return
+      }
+      return reply(200, sent, posting())
     }
     return reply(404, { error: 'Record not found' })
   })
@@ -336,6 +409,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
   return {
     url: server.url,
     host,
+    brand,
     post,
     reblog,
     postMalformed,
@@ -345,9 +419,16 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     fail(times, how) {
       for (let i = 0; i < times; i++) failures.push(how)
     },
+    failPosts(times, how) {
+      for (let i = 0; i < times; i++) postFailures.push(how)
+    },
     exhaust() {
       if (now() >= window.resetAt) window = { resetAt: now() + windowSeconds * 1000, remaining: windowLimit }
       window.remaining = 0
+    },
+    exhaustPosting() {
+      spendStatus()
+      statusWindow.remaining = 0
     },
     close: () => server.close(),
   }
@@ -366,4 +447,25 @@ function snakeKeys(value: unknown): unknown {
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => escapes[c]!).replace(/\n/g, '<br />')
+}
+
+// Mastodon's mention syntax: @user or @user@domain, not inside a word or a URL path.
+const mentionPattern = /(?<=^|[^/\w])@([a-z0-9_]+)(?:@([a-z0-9.-]+[a-z0-9]))?/gi
+
+function mentionsIn(text: string): Array<{ username: string; domain?: string }> {
+  return [...text.matchAll(mentionPattern)].map((m) => ({ username: m[1]!, ...(m[2] ? { domain: m[2] } : {}) }))
+}
+
+/** As Mastodon links a mention: an h-card that shows the username only. */
+function renderMentions(html: string): string {
+  return html.replace(mentionPattern, (_all, username: string, domain: string | undefined) => {
+    const url = `https://${domain ?? 'fake.social'}/@${username}`
+    return `<span class="h-card" translate="no"><a href="${url}" class="u-url mention">@<span>${username}</span></a></span>`
+  })
+}
+
+/** Mastodon's count: a link is 23 characters, a mention counts without its domain, graphemes not code units. */
+function countableLength(text: string): number {
+  const countable = text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(mentionPattern, (_all, username: string) => `@${username}`)
+  return [...new Intl.Segmenter().segment(countable)].length
 }

@@ -96,6 +96,8 @@ export interface FakeX {
   failPosts(times: number, how: FakeXPostFailure): void
   /** What the brand posted through the API; failed posts are not in it. */
   posts: FakeXPost[]
+  /** When each of `posts` was stored, by the fake's clock, at the same index: benchmarks time deliveries by it. */
+  postedAt: number[]
   setRateLimit(limit: number, windowSeconds?: number): void
   exhaust(endpoint?: FakeXEndpoint): void
   close(): Promise<void>
@@ -340,6 +342,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const failures: FakeXFailure[] = []
   const postFailures: FakeXPostFailure[] = []
   const posts: FakeXPost[] = []
+  const postedAt: number[] = []
   let rateLimit = 450
   let windowMs = 900_000
   const windows = new Map<FakeXEndpoint, { resetMs: number; remaining: number }>()
@@ -711,6 +714,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     const tweet = store({ text: body.text, authorId: brand.id, referencedTweets: references, mentionsBrand: false })
     const replyTo = references.find((r) => r.type === 'replied_to')?.id
     posts.push({ kind: 'tweet', id: tweet.id, text: tweet.text, ...(replyTo ? { inReplyToId: replyTo } : {}) })
+    postedAt.push(now())
     return [201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } }]
   }
 
@@ -733,6 +737,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     if (typeof body.text !== 'string' || body.text.length === 0) return bodyError('$.text: is missing but it is required')
     const event = addDm(brand.id, participantId, body.text)
     posts.push({ kind: 'dm', id: event.id.toString(), text: body.text, recipientId: participantId })
+    postedAt.push(now())
     return [201, { data: { dm_conversation_id: event.conversationId, dm_event_id: event.id.toString() } }]
   }
 
@@ -906,6 +911,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       for (let i = 0; i < times; i++) postFailures.push(how)
     },
     posts,
+    postedAt,
     setRateLimit(limit, windowSeconds = 900) {
       rateLimit = limit
       windowMs = windowSeconds * 1000

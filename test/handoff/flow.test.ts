@@ -171,6 +171,20 @@ describe('executive handoff', () => {
     expect(!refused.ok && refused.detail).toMatch(new RegExp(`owed callback from handoff #${handoff.id} \\(scheduled .* with Otto Exec\\)`))
   })
 
+  it('tells the brand’s webhook of every case that became P1, once, with the reason', async () => {
+    const caseId = await ownedCase()
+    await care.db.sql`update care_case set priority = 1, p1_announced_at = null where id = ${caseId}`
+    await care.db.sql`
+      insert into case_event (case_id, kind, body)
+      values (${caseId}, 'priority', ${JSON.stringify({ from: 3, to: 1, reason: 'regulator threat' })}::text::jsonb)`
+    const before = hooks.length
+    await sweepHandoffs(care.db.sql, new Date())
+    await sweepHandoffs(care.db.sql, new Date())
+    const announced = hooks.slice(before).filter((hook) => hook.event === 'p1_case' && hook.text.includes(`case #${caseId} (P1)`))
+    expect(announced).toEqual([{ event: 'p1_case', text: expect.any(String), valid: true }])
+    expect(announced[0]!.text).toContain('Raised to P1: regulator threat')
+  })
+
   it('breaches a callback that passed without an outcome, raising the priority and telling everyone on it', async () => {
     const caseId = await ownedCase()
     await care.db.sql`update care_case set priority = 2 where id = ${caseId}`

@@ -14,7 +14,7 @@ function mention(text: string, sentiment: number, postedAt: string, reasons: str
   return {
     id, case_id: '7', kind: 'mention', actor: null, occurred_at: new Date(postedAt), body: {},
     mention: {
-      id, platform: 'x', text, url: null, author_handle: 'kati', posted_at: new Date(postedAt), language: 'en', sentiment,
+      id, platform: 'x', text, url: null, author_handle: 'kati', private: false, posted_at: new Date(postedAt), language: 'en', sentiment,
       urgency_reasons: reasons.map((reason) => ({ signal: 'outage', points: 10, reason })),
     },
   }

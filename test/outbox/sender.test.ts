@@ -2,13 +2,13 @@
 // whatever fails (a crash on either side of the send, 429s, 5xx, refusals, two senders at once).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { SessionUser } from '../../worker/auth/session'
-import { recordReply } from '../../worker/cases/reply'
 import { claimDue, sendDue, sourcePublishers, type SenderOptions } from '../../worker/outbox/sender'
 import { RateLimiters } from '../../worker/sources/limiter'
 import { startFakeX, type FakeX } from '../fakes/x'
 import { FakeClock } from '../support/clock'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { insertAgent, insertRoutingBrand, type RoutingBrand } from '../support/routing'
+import { outboxHelpers } from '../support/outbox'
 
 let db: TestDatabase
 let fake: FakeX
@@ -16,6 +16,7 @@ let clock: FakeClock
 let limiters: RateLimiters
 let brand: RoutingBrand
 let agent: SessionUser
+const { reply, outbox, deliveries, settleOthers } = outboxHelpers(() => db.sql, () => agent)
 let customers = 0
 
 beforeAll(async () => {
@@ -66,30 +67,12 @@ async function caseWithMention(platform: 'x' | 'mastodon' | 'demo' = 'x') {
   return { caseId: care!.id, tweetId, identityId: identity!.id }
 }
 
-async function reply(caseId: string, text: string, channel: 'public' | 'private' = 'public') {
-  const result = await recordReply(db.sql, { caseId, actor: agent, channel, body: text })
-  if (!result.ok) throw new Error(result.detail)
-  return result.value
-}
 
-async function outbox(id: string) {
-  const [row] = await db.sql<{ status: string; attempts: number; next_attempt_at: Date; platform_post_id: string | null; platform_url: string | null; last_error: string | null }[]>`
-    select status, attempts, next_attempt_at, platform_post_id, platform_url, last_error from outbox where id = ${id}`
-  return row!
-}
 
-async function deliveries(caseId: string) {
-  return db.sql<{ kind: string; body: Record<string, unknown> }[]>`
-    select kind, body from case_event where case_id = ${caseId} and body ? 'delivery_of' order by id`
-}
 
 const postsTo = (tweetId: string) => fake.posts.filter((post) => post.inReplyToId === tweetId)
 const leaseLater = () => clock.advance(3 * 60_000)
 
-/** Leaves only this item due: earlier tests' items are all settled, but be sure. */
-async function settleOthers() {
-  await db.sql`update outbox set status = 'failed', last_error = 'settled by the test' where status in ('queued', 'sending')`
-}
 
 describe('sending', () => {
   beforeEach(settleOthers)
@@ -108,6 +91,20 @@ describe('sending', () => {
     // Nothing more to do.
     expect(await send()).toMatchObject({ claimed: 0 })
     expect(postsTo(tweetId)).toHaveLength(1)
+  })
+
+  it('(1b) finds the lost post behind more than a page of the brand’s later posts', async () => {
+    const { caseId, tweetId } = await caseWithMention()
+    const { outboxId } = await reply(caseId, 'A technician is on the way.')
+    const [item] = await claimDue(db.sql, clock.now())
+    const publisher = await options().publishers(item!)
+    await publisher!.publish(item!)
+    // A busy afternoon: the brand posts 150 times before anyone looks.
+    for (let n = 0; n < 150; n++) fake.post({ text: `Service update ${n}`, authorId: fake.brand.id })
+    leaseLater()
+    expect(await send()).toMatchObject({ claimed: 1, reconciled: 1, sent: 0 })
+    expect(postsTo(tweetId)).toHaveLength(1)
+    expect((await outbox(outboxId!)).status).toBe('sent')
   })
 
   it('(1) crash after the send, before recording: the next run finds the post and does not post again', async () => {
@@ -168,8 +165,12 @@ describe('sending', () => {
     clock.advance(60_000)
     expect(await send()).toMatchObject({ claimed: 0 })
     clock.set(new Date(resetAt + 1000))
+    const timelineReads = () => fake.requests.filter((request) => request.path.endsWith('/tweets') && request.method === 'GET').length
+    const readsBefore = timelineReads()
     expect(await send()).toMatchObject({ claimed: 1, sent: 1 })
     expect(postsTo(tweetId)).toHaveLength(1)
+    // A 429 sent nothing, so there was nothing to look for: the timeline (with its own limit) was not read.
+    expect(timelineReads()).toBe(readsBefore)
     expect(await outbox(outboxId!)).toMatchObject({ status: 'sent', last_error: null })
   })
 
@@ -270,13 +271,16 @@ describe('sending', () => {
     expect(await outbox(outboxId!)).toMatchObject({ status: 'sent', platform_post_id: dms[0]!.id, platform_url: null })
   })
 
-  it('a platform without a publisher keeps the reply and fails the item clearly', async () => {
+  it('a brand with no account on the platform keeps the reply, fails the item clearly and tells the agent', async () => {
     const { caseId } = await caseWithMention('mastodon')
     const { outboxId } = await reply(caseId, 'We hear you.')
     expect(await send()).toMatchObject({ failed: 1 })
-    expect((await outbox(outboxId!)).last_error).toBe('Earshot cannot send on mastodon yet; the reply was recorded but not delivered.')
+    expect((await outbox(outboxId!)).last_error).toBe('The brand has no Mastodon source, so Earshot has no Mastodon account to send from.')
     const [event] = await db.sql`select body from case_event where case_id = ${caseId} and kind = 'reply' order by id limit 1`
     expect(event!.body).toMatchObject({ delivery: 'queued', text: 'We hear you.' })
+    const told = await db.sql<{ user_id: string; body: { error: string } }[]>`
+      select user_id, body from notification where case_id = ${caseId} and kind = 'send_failed'`
+    expect(told).toEqual([{ user_id: agent.id, body: expect.objectContaining({ error: expect.stringContaining('no Mastodon source') }) }])
   })
 
   it('the demo platform records the delivery locally under a synthetic id', async () => {

@@ -89,6 +89,17 @@ describe('Mastodon mentions', () => {
     expect(result.rateLimit).toMatchObject({ limit: 300, remaining: expect.any(Number), resetAt: '2026-03-02T09:05:00.000Z' })
   })
 
+  it('reads a direct mention as a private message, and a public one as public', async () => {
+    const { fake, poll } = await setup()
+    fake.post({ text: '@brand my account number is 5521', visibility: 'direct' })
+    fake.post({ text: '@brand still down' })
+    const result = await poll(null)
+    expect(result.mentions.map((mention) => [mention.text, mention.private]).sort()).toEqual([
+      ['@brand my account number is 5521', true],
+      ['@brand still down', false],
+    ])
+  })
+
   it('backfills only backfill_pages pages when there is no cursor', async () => {
     const { fake, poll } = await setup({ maxPageSize: 4, backfill: 2 })
     for (let i = 1; i <= 10; i++) fake.post({ text: `complaint ${i}` })

@@ -24,15 +24,57 @@ beforeEach(() => {
   context = { secrets: { X_BEARER_TOKEN: fake.bearerToken }, limiters: new RateLimiters(clock), clock, requestTimeoutMs: 500 }
 })
 
-function source(kind: 'mentions' | 'search', settings: Record<string, unknown> = {}, query: string | null = null) {
+function source(kind: 'mentions' | 'search' | 'direct_messages', settings: Record<string, unknown> = {}, query: string | null = null) {
   return xDriver.create(
     { id: '1', platform: 'x', kind, query, settings: xSettings.parse({ api_base_url: fake.url, user_id: fake.brand.id, ...settings }) },
     context,
   )
 }
 
-const poll = (kind: 'mentions' | 'search', cursor: string | null, settings = {}, query: string | null = null) =>
+const poll = (kind: 'mentions' | 'search' | 'direct_messages', cursor: string | null, settings = {}, query: string | null = null) =>
   source(kind, settings, query).fetchNew(cursor, { signal: new AbortController().signal, now: clock.now() })
+
+describe('X direct messages', () => {
+  it('reads the customer’s messages as private mentions of their conversation, never the brand’s own', async () => {
+    const start = (await poll('direct_messages', null)).nextCursor
+    const first = fake.receiveDm('2001', 'Here is my account number: 5521')
+    const result = await poll('direct_messages', start)
+    expect(result.mentions).toEqual([
+      expect.objectContaining({
+        platform: 'x',
+        externalId: `dm:${first}`,
+        private: true,
+        text: 'Here is my account number: 5521',
+        author: expect.objectContaining({ platformUserId: '2001', handle: 'kati' }),
+        conversationId: expect.stringMatching(/^dm:\d+-\d+$/),
+        url: null,
+      }),
+    ])
+    expect(result.nextCursor).toBe(first)
+    expect(fake.requests.at(-1)!.query).toMatchObject({ event_types: 'MessageCreate', expansions: 'sender_id' })
+  })
+
+  it('pages back to the cursor and no further, skipping the brand’s messages', async () => {
+    const start = (await poll('direct_messages', null)).nextCursor
+    const ids = Array.from({ length: 130 }, (_, n) => fake.receiveDm(n % 2 ? '2001' : '2002', `message ${n}`))
+    // The brand answers one of them, as the outbox would.
+    const answer = await fetch(`${fake.url}/2/dm_conversations/with/2001/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.bearerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Thanks, we are on it' }),
+    })
+    expect(answer.status).toBe(201)
+    const answerId = ((await answer.json()) as { data: { dm_event_id: string } }).data.dm_event_id
+    const result = await poll('direct_messages', start)
+    expect(result.mentions.map((mention) => mention.externalId).sort()).toEqual(ids.map((id) => `dm:${id}`).sort())
+    expect(result.skipped).toBe(1)
+    // The cursor passes the brand's own message too, so it is not read again.
+    expect(result.nextCursor).toBe(answerId)
+    const again = await poll('direct_messages', result.nextCursor)
+    expect(again.mentions).toEqual([])
+    expect(again.nextCursor).toBe(answerId)
+  })
+})
 
 describe('X mentions', () => {
   it('normalizes a mention with its author, language, thread and engagement', async () => {

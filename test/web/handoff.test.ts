@@ -47,6 +47,14 @@ describe('the executive handoff in Chromium', () => {
     const caseId = await caseView.getAttribute('data-case-id')
     expect(caseId).toMatch(/^\d+$/)
 
+    // A reply first: on the demo platform it is delivered at once, and shown once, as sent.
+    const words = 'Sorry for the trouble. Our service director will call you today; direct line +372 600 0000.'
+    await agent.getByTestId('composer-text').fill(words)
+    await agent.getByTestId('send').click()
+    const replies = agent.locator('[data-testid="timeline-item"][data-kind="reply"]').filter({ hasText: 'direct line +372 600 0000' })
+    await replies.getByTestId('delivery-state').filter({ hasText: 'sent' }).waitFor({ timeout: 20_000 })
+    expect(await replies.count()).toBe(1)
+
     await agent.getByTestId('escalate').click()
     await agent.getByTestId('handoff-dialog').waitFor({ state: 'visible' })
     const summary = agent.getByTestId('handoff-summary')

@@ -172,10 +172,16 @@ function AssignDialog({
 
 function ResolveDialog({ open, item, onClose, onDone }: { open: boolean; item: CaseSummary; onClose: () => void; onDone: () => void }) {
   const [note, setNote] = useState('')
+  const [ask, setAsk] = useState(true)
   const action = useDialogAction(async () => {
-    await post(`/api/cases/${item.id}/resolve`, note.trim() ? { note: note.trim() } : {})
-    toast(`Case ${item.id} resolved.`, 'ok')
+    const result = await post<{ satisfaction: { asked: boolean; reason?: string } }>(`/api/cases/${item.id}/resolve`, {
+      ...(note.trim() ? { note: note.trim() } : {}),
+      ask_satisfaction: ask,
+    })
+    const asked = result.satisfaction.asked ? ' The customer is asked how it went.' : ''
+    toast(`Case ${item.id} resolved.${asked}`, 'ok')
     setNote('')
+    setAsk(true)
     onDone()
   })
   return (
@@ -192,6 +198,10 @@ function ResolveDialog({ open, item, onClose, onDone }: { open: boolean; item: C
       <label class="stack">
         <span>Note (optional)</span>
         <textarea rows={3} value={note} maxLength={1000} data-testid="resolve-note" onInput={(event) => setNote(event.currentTarget.value)} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={ask} data-testid="resolve-ask" onChange={(event) => setAsk(event.currentTarget.checked)} />
+        <span>Ask the customer for a 1–5 score on the same channel</span>
       </label>
     </CaseDialog>
   )

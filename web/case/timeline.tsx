@@ -45,6 +45,41 @@ function Head({ event, children }: { event: TimelineEvent; children: ComponentCh
   )
 }
 
+function PostLink({ url }: { url: string | null }) {
+  const href = safeHref(url)
+  return href ? (
+    <p class="muted">
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+        see it on the platform
+      </a>
+    </p>
+  ) : null
+}
+
+/**
+ * The sender appends each delivery (sent or failed) as an event of its own, since the timeline is
+ * append-only; it is shown on the message it delivers rather than as the same words twice.
+ */
+export function foldDeliveries(events: TimelineEvent[]): TimelineEvent[] {
+  const deliveries = new Map<string, Record<string, unknown>>()
+  for (const event of events) {
+    const of = event.body?.delivery_of
+    if (typeof of === 'string' || typeof of === 'number') deliveries.set(String(of), event.body)
+  }
+  if (deliveries.size === 0) return events
+  const ids = new Set(events.map((event) => event.id))
+  return events
+    .filter((event) => {
+      const of = event.body?.delivery_of
+      return !((typeof of === 'string' || typeof of === 'number') && ids.has(String(of)))
+    })
+    .map((event) => {
+      const delivery = deliveries.get(event.id)
+      if (!delivery) return event
+      return { ...event, body: { ...event.body, delivery: delivery.delivery, url: delivery.url ?? null, post_id: delivery.post_id ?? null, error: delivery.error ?? null } }
+    })
+}
+
 function Body({ text }: { text: string | null }) {
   return text ? (
     <p class="event-text">
@@ -68,7 +103,8 @@ export function TimelineItem({ event, nameOf, onUseDraft }: { event: TimelineEve
         return (
           <>
             <Head event={event}>
-              <strong>@{mention.author_handle.replace(/^@/, '')}</strong> on {platformName(mention.platform)}
+              <strong>@{mention.author_handle.replace(/^@/, '')}</strong>{' '}
+              {mention.private ? <span data-testid="private-message">in a private message</span> : 'on'} {platformName(mention.platform)}
               {mention.language && <span class="muted"> · {mention.language}</span>}
               {href && (
                 <>
@@ -98,6 +134,7 @@ export function TimelineItem({ event, nameOf, onUseDraft }: { event: TimelineEve
               )}
             </Head>
             <Body text={str(body.text) ?? str(body.body)} />
+            <PostLink url={str(body.url)} />
             {str(body.error) && <p class="bad">Sending failed: {str(body.error)}</p>}
           </>
         )
@@ -274,6 +311,33 @@ export function TimelineItem({ event, nameOf, onUseDraft }: { event: TimelineEve
           </>
         )
       }
+      case 'satisfaction': {
+        const delivery = str(body.delivery)
+        if (body.answered === true) {
+          const score = typeof body.score === 'number' ? body.score : null
+          return (
+            <>
+              <Head event={event}>
+                Satisfaction: <strong data-testid="satisfaction-score" class={score !== null && score <= 2 ? 'bad' : undefined}>{score ?? '?'} of 5</strong>{' '}
+                <span class="muted">
+                  {str(body.via) === 'page' ? 'from the one-click page' : 'in a reply'}
+                  {typeof body.previous === 'number' && ` · changed from ${body.previous}`}
+                </span>
+              </Head>
+              <Body text={str(body.comment)} />
+            </>
+          )
+        }
+        return (
+          <>
+            <Head event={event}>
+              Satisfaction asked {str(body.channel) === 'private' ? 'in a private message' : 'in public'}
+              {delivery && <span class={`delivery delivery-${delivery}`}>{delivery}</span>}
+            </Head>
+            <Body text={str(body.text) ?? str(body.error)} />
+          </>
+        )
+      }
       case 'callback': {
         const action = str(body.action)
         return (
@@ -318,7 +382,7 @@ export function Timeline({ events, nameOf, onUseDraft }: { events: TimelineEvent
   if (events.length === 0) return <p class="muted">Nothing on this case yet.</p>
   return (
     <ol class="timeline" aria-label="Timeline, oldest first" data-testid="timeline">
-      {events.map((event) => (
+      {foldDeliveries(events).map((event) => (
         <TimelineItem key={event.id} event={event} nameOf={nameOf} onUseDraft={onUseDraft} />
       ))}
     </ol>

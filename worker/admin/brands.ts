@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { AuthedEnv } from '../auth/session'
 import type { Sql, Tx } from '../db/connect'
 import { jsonBody } from '../http/validate'
+import { satisfactionTexts } from '../satisfaction/ask'
 import { calendar, CalendarError, type CalendarInput } from '../sla/calendar'
 import { adminOnly, auditAdmin, badRequest, endOfSpan, firstDuplicate, notFound, timeOfDay, weekday, withId } from './common'
 
@@ -16,6 +17,11 @@ export interface AdminBrand {
   always_staffed: boolean
   reopen_window_days: number
   promise_reminder_minutes: number
+  /** Where handoff news and P1 cases are posted; the secret is never shown, only whether there is one. */
+  webhook_url: string | null
+  webhook_signed: boolean
+  satisfaction_ask: boolean
+  satisfaction_texts: Record<string, string>
   created_at: Date
 }
 
@@ -27,6 +33,11 @@ const brandChange = z
     always_staffed: z.boolean(),
     reopen_window_days: z.number().int().min(0).max(365),
     promise_reminder_minutes: z.number().int().min(0).max(7 * 24 * 60),
+    // Null clears them. A Slack incoming webhook URL works as it is.
+    webhook_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).nullable(),
+    webhook_secret: z.string().min(16, 'must be at least 16 characters').max(200).nullable(),
+    satisfaction_ask: z.boolean(),
+    satisfaction_texts: satisfactionTexts,
   })
   .partial()
   .strict()
@@ -70,7 +81,8 @@ function readBrands(sql: Sql | Tx, id?: string) {
     select id, slug, name, time_zone, always_staffed,
            (extract(epoch from reopen_window) / 86400)::float8 as reopen_window_days,
            (extract(epoch from promise_reminder_lead) / 60)::float8 as promise_reminder_minutes,
-           created_at
+           handoff_webhook_url as webhook_url, handoff_webhook_secret is not null as webhook_signed,
+           satisfaction_ask, satisfaction_texts, created_at
       from brand
      where ${id === undefined ? sql`true` : sql`id = ${id}`}
      order by id`
@@ -116,10 +128,16 @@ async function changeBrand(c: Context<AuthedEnv>, id: string) {
         time_zone = coalesce(${change.time_zone ?? null}, time_zone),
         always_staffed = coalesce(${change.always_staffed ?? null}::boolean, always_staffed),
         reopen_window = coalesce(make_interval(days => ${change.reopen_window_days ?? null}::int), reopen_window),
-        promise_reminder_lead = coalesce(make_interval(mins => ${change.promise_reminder_minutes ?? null}::int), promise_reminder_lead)
+        promise_reminder_lead = coalesce(make_interval(mins => ${change.promise_reminder_minutes ?? null}::int), promise_reminder_lead),
+        handoff_webhook_url = case when ${change.webhook_url !== undefined} then ${change.webhook_url ?? null} else handoff_webhook_url end,
+        handoff_webhook_secret = case when ${change.webhook_secret !== undefined} then ${change.webhook_secret ?? null} else handoff_webhook_secret end,
+        satisfaction_ask = coalesce(${change.satisfaction_ask ?? null}::boolean, satisfaction_ask),
+        satisfaction_texts = coalesce(${change.satisfaction_texts === undefined ? null : JSON.stringify(change.satisfaction_texts)}::text::jsonb, satisfaction_texts)
       where id = ${id}`
     if (updated.count === 0) return notFound('brand', id)
-    await auditAdmin(tx, c, 'brand.update', { type: 'brand', id }, { changes: change })
+    // The audit log keeps that the secret changed, not the secret.
+    const logged = change.webhook_secret === undefined ? change : { ...change, webhook_secret: change.webhook_secret === null ? null : '(set)' }
+    await auditAdmin(tx, c, 'brand.update', { type: 'brand', id }, { changes: logged })
     const [view] = await readBrands(tx, id)
     return c.json({ brand: view })
   })

@@ -101,7 +101,8 @@ async function sessionUser(c: Context<AuthedEnv>): Promise<SessionUser | null> {
   return user ?? null
 }
 
-function randomToken(): string {
+/** 256 random bits, URL-safe: for cookies and for links that stand in for a log-in. */
+export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
   return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }

@@ -75,26 +75,41 @@ export async function recordReply(sql: Sql, input: ReplyInput): Promise<CaseActi
   })
 }
 
-type ReplyTarget =
+export type ReplyTarget =
   | { ok: true; kind: 'public_reply' | 'direct_message'; platform: string; inReplyTo: string | null; identityId: string | null }
   | { ok: false; error: string }
 
 /**
- * Where a reply goes: in public, under the customer's latest post on the case; in private, to the
- * account that post came from (or the customer's most recently seen account when the case has no post).
+ * Where a reply goes: in public, under the customer's latest public post on the case; in private,
+ * to the account of their latest message (threaded under it when that message was private), or
+ * the customer's most recently seen account when the case has no message.
  */
-async function replyTarget(tx: Tx, caseId: string, channel: 'public' | 'private'): Promise<ReplyTarget> {
-  const [latest] = await tx<{ platform: string; external_id: string; identity_id: string }[]>`
-    select m.platform, m.external_id, m.identity_id
-      from mention m
-     where m.case_id = ${caseId} and m.kind is distinct from 'own_post'
-     order by m.posted_at desc, m.id desc
-     limit 1`
+export async function replyTarget(tx: Tx, caseId: string, channel: 'public' | 'private'): Promise<ReplyTarget> {
+  const latest = await tx<{ platform: string; external_id: string; identity_id: string; private: boolean }[]>`
+    (select m.platform, m.external_id, m.identity_id, m.private
+       from mention m
+      where m.case_id = ${caseId} and m.kind is distinct from 'own_post' and not m.private
+      order by m.posted_at desc, m.id desc
+      limit 1)
+    union all
+    (select m.platform, m.external_id, m.identity_id, m.private
+       from mention m
+      where m.case_id = ${caseId} and m.kind is distinct from 'own_post' and m.private
+      order by m.posted_at desc, m.id desc
+      limit 1)`
+  const latestPublic = latest.find((mention) => !mention.private)
   if (channel === 'public') {
-    if (!latest) return { ok: false, error: 'This case has no post to reply to in public; send a private message instead.' }
-    return { ok: true, kind: 'public_reply', platform: latest.platform, inReplyTo: latest.external_id, identityId: latest.identity_id }
+    if (!latestPublic) {
+      const detail = latest.length > 0 ? 'The customer has written only in private; answer in private.' : 'This case has no post to reply to in public; send a private message instead.'
+      return { ok: false, error: detail }
+    }
+    return { ok: true, kind: 'public_reply', platform: latestPublic.platform, inReplyTo: latestPublic.external_id, identityId: latestPublic.identity_id }
   }
-  if (latest) return { ok: true, kind: 'direct_message', platform: latest.platform, inReplyTo: null, identityId: latest.identity_id }
+  const latestPrivate = latest.find((mention) => mention.private)
+  const newest = latestPrivate ?? latestPublic
+  if (newest) {
+    return { ok: true, kind: 'direct_message', platform: newest.platform, inReplyTo: latestPrivate?.external_id ?? null, identityId: newest.identity_id }
+  }
   const [identity] = await tx<{ id: string; platform: string }[]>`
     select i.id, i.platform from care_case c join identity i on i.customer_id = c.customer_id
      where c.id = ${caseId} order by i.updated_at desc, i.id desc limit 1`

@@ -9,6 +9,10 @@ export interface PendingMention {
   brand_id: string
   platform: string
   external_id: string
+  identity_id: string
+  /** A direct message: anything Earshot says back goes in private too. */
+  private: boolean
+  text: string
   conversation_id: string | null
   in_reply_to_id: string | null
   kind: 'customer' | 'own_post' | 'spam'
@@ -203,15 +207,17 @@ export async function queueAcknowledgements(tx: Tx, acknowledgements: Acknowledg
   const rows = acknowledgements.map((ack) => ({
     case_id: ack.case_id,
     event_id: eventOf.get(ack.case_id)!,
+    kind: ack.mention.private ? 'direct_message' : 'public_reply',
     platform: ack.mention.platform,
+    recipient: ack.mention.private ? ack.mention.identity_id : null,
     in_reply_to: ack.mention.external_id,
     key: `acknowledgement:${ack.case_id}:${ack.mention.id}`,
     body: ack.text,
   }))
   await tx`
-    insert into outbox (case_id, event_id, kind, platform, in_reply_to_external_id, idempotency_key, body)
-    select r.case_id, r.event_id, 'public_reply', r.platform, r.in_reply_to, r.key, r.body
+    insert into outbox (case_id, event_id, kind, platform, recipient_identity_id, in_reply_to_external_id, idempotency_key, body)
+    select r.case_id, r.event_id, r.kind, r.platform, r.recipient, r.in_reply_to, r.key, r.body
       from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
-             as r(case_id bigint, event_id bigint, platform text, in_reply_to text, key text, body text)
+             as r(case_id bigint, event_id bigint, kind text, platform text, recipient bigint, in_reply_to text, key text, body text)
     on conflict (idempotency_key) do nothing`
 }

@@ -7,9 +7,14 @@
 // by one router at a time, so two routers never open two cases for one person or assign one case
 // twice. Mentions whose customer another router holds are left for the next round.
 //
+// A customer's answer to a satisfaction ask (a reply with a score) is filed on the resolved case
+// without reopening it.
+//
 // A batch is decided in memory and written with a handful of set-based statements.
 import { idArray, type Sql, type Tx } from '../db/connect'
 import type { Priority } from '../classify/types'
+import { openAsks, recordAnswers, type Answer } from '../satisfaction/answers'
+import { parseSatisfaction } from '../satisfaction/parse'
 import { acknowledgementText } from './acknowledge'
 import { chooseOwner, priorityWeight } from './assign'
 import { earlier, nearestDue } from './clocks'
@@ -36,6 +41,8 @@ export interface RouteOptions {
 export interface RouteResult {
   /** Mentions filed on a case. */
   filed: number
+  /** Of those, answers to a satisfaction ask, filed on the resolved case. */
+  answers: number
   /** Spam and the brand's own posts: marked routed, on no case. */
   skipped: number
   opened: number
@@ -45,7 +52,7 @@ export interface RouteResult {
   deferred: number
 }
 
-const emptyResult = (): RouteResult => ({ filed: 0, skipped: 0, opened: 0, reopened: 0, assigned: 0, deferred: 0 })
+const emptyResult = (): RouteResult => ({ filed: 0, answers: 0, skipped: 0, opened: 0, reopened: 0, assigned: 0, deferred: 0 })
 
 // One acknowledgement per case per stretch of absence: a customer writing five times at night gets one.
 const acknowledgementGapMs = 12 * 3_600_000
@@ -68,7 +75,7 @@ export async function routeAllPending(sql: Sql, options: RouteOptions = {}): Pro
 async function routeBatch(tx: Tx, batchSize: number, now: Date): Promise<RouteResult> {
   const result = emptyResult()
   const claimed = await tx<PendingMention[]>`
-    select m.id, m.brand_id, m.platform, m.external_id, m.conversation_id, m.in_reply_to_id, m.kind, m.language,
+    select m.id, m.brand_id, m.platform, m.external_id, m.identity_id, m.private, m.text, m.conversation_id, m.in_reply_to_id, m.kind, m.language,
            m.priority, m.complaint, m.urgency_reasons, m.received_at, m.posted_at,
            coalesce(c.merged_into_id, c.id) as customer_id
       from mention m
@@ -106,6 +113,7 @@ async function routeBatch(tx: Tx, batchSize: number, now: Date): Promise<RouteRe
     threadCases(tx, mentions),
     loadStaffing(tx, brandIds, now),
   ])
+  const asks = await openAsks(tx, [...known.values()].filter((state) => state.status === 'resolved').map((state) => state.id), now)
 
   // Group by customer and brand, oldest first, so the timeline and the clocks follow the customer.
   const groups = new Map<string, PendingMention[]>()
@@ -117,12 +125,21 @@ async function routeBatch(tx: Tx, batchSize: number, now: Date): Promise<RouteRe
   }
 
   // Decide each group's case; open the new ones in one statement to learn their ids.
-  const plans: { mentions: PendingMention[]; existing: KnownCase | null; reopen: boolean; staffing: Staffing }[] = []
+  const plans: { mentions: PendingMention[]; existing: KnownCase | null; reopen: boolean; answer: boolean; staffing: Staffing }[] = []
   const toOpen: { first: PendingMention; staffing: Staffing }[] = []
+  const answers: Answer[] = []
   for (const [key, group] of groups) {
     const first = group[0]!
     const brandStaffing = staffing.get(first.brand_id)!
     const latest = known.get(key) ?? null
+    // A lone message with a score, after an ask: the answer, not a new problem. Anything more reopens as usual.
+    const ask = latest !== null && latest.status === 'resolved' && group.length === 1 ? asks.get(latest.id) : undefined
+    const parsed = ask ? parseSatisfaction(first.text, first.language ?? ask.language) : null
+    if (ask && parsed) {
+      answers.push({ satisfactionId: ask.id, score: parsed.score, comment: parsed.comment, via: 'reply', mentionId: first.id })
+      plans.push({ mentions: group, existing: latest, reopen: false, answer: true, staffing: brandStaffing })
+      continue
+    }
     const threadCase = threads.get(first.id) ?? null
     let existing: KnownCase | null = null
     let reopen = false
@@ -134,7 +151,7 @@ async function routeBatch(tx: Tx, batchSize: number, now: Date): Promise<RouteRe
       existing = latest
       reopen = true
     }
-    plans.push({ mentions: group, existing, reopen, staffing: brandStaffing })
+    plans.push({ mentions: group, existing, reopen, answer: false, staffing: brandStaffing })
     if (existing === null) toOpen.push({ first, staffing: brandStaffing })
   }
   const opened = await openCases(
@@ -164,6 +181,14 @@ async function routeBatch(tx: Tx, batchSize: number, now: Date): Promise<RouteRe
     const first = plan.mentions[0]!
     const key = `${first.brand_id}:${first.customer_id}`
     const state = plan.existing ?? opened.get(key)!
+    if (plan.answer) {
+      for (const mention of plan.mentions) {
+        events.push({ case_id: state.id, kind: 'mention', occurred_at: mention.posted_at, mention_id: mention.id, body: {} })
+        filed.push({ id: mention.id, case_id: state.id })
+      }
+      result.answers += plan.mentions.length
+      continue
+    }
     const previousOwnerId = plan.existing ? (plan.existing.owner_id ?? plan.existing.last_owner_id) : (known.get(key)?.last_owner_id ?? null)
     const isNew = plan.existing === null
     if (isNew) events.push(systemEvent(state.id, 'status', now, { from: null, to: 'new', reason: 'a new customer message' }))
@@ -190,6 +215,7 @@ async function routeBatch(tx: Tx, batchSize: number, now: Date): Promise<RouteRe
 
   await writeCases(tx, changed)
   await writeEvents(tx, events)
+  await recordAnswers(tx, answers, now)
   await tx`
     update mention m set case_id = r.case_id, routed_at = ${now}
       from jsonb_to_recordset(${JSON.stringify(filed)}::text::jsonb) as r(id bigint, case_id bigint)

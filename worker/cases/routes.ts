@@ -57,7 +57,7 @@ const replyBody = z
     promise: z.object({ text: z.string().trim().min(1).max(1000), due_at: z.iso.datetime({ offset: true }) }).strict().optional(),
   })
   .strict()
-const resolveBody = z.object({ note: z.string().trim().min(1).max(1000).optional() }).strict()
+const resolveBody = z.object({ note: z.string().trim().min(1).max(1000).optional(), ask_satisfaction: z.boolean().optional() }).strict()
 const waitingBody = z.object({ waiting: z.boolean() }).strict()
 
 const care = requireRole('agent', 'admin', 'executive')
@@ -135,7 +135,11 @@ export const caseRoutes = new Hono<AuthedEnv>()
   .post('/api/cases/:id/resolve', acting, withCaseId(async (c, caseId) => {
     const body = await optionalJsonBody(c, resolveBody)
     if (!body.ok) return body.response
-    return answer(await resolveCase(c.env.sql, { caseId, actor: c.get('user'), note: body.data.note }))
+    const origin = c.env.config.PUBLIC_URL ?? new URL(c.req.url).origin
+    return answer(await resolveCase(c.env.sql, {
+      caseId, actor: c.get('user'), note: body.data.note, askSatisfaction: body.data.ask_satisfaction,
+      satisfactionLink: (token) => `${origin}/s/${token}`,
+    }))
   }))
   .post('/api/cases/:id/waiting', acting, withCaseId(async (c, caseId) => {
     const body = await jsonBody(c, waitingBody)

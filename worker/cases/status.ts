@@ -8,6 +8,7 @@ import { refreshSlaDue } from './clocks'
 import { caseIdsOf } from './timeline'
 import { isClosed, lockCase, type CaseActionResult } from './ownership'
 import { dueAt, loadStaffing } from './staffing'
+import { askForSatisfaction, type AskResult, type LinkFor } from '../satisfaction/request'
 
 export interface Blockers {
   openPromises: { id: string; text: string; due_at: Date }[]
@@ -42,8 +43,20 @@ function describeBlockers({ openPromises, owedCallbacks }: Blockers): string {
 
 export type ResolveRefusal = { ok: false; status: 404 | 409; detail: string; blockers?: Blockers }
 
-/** Resolves a case, stopping its clocks; refused (409, naming each one) while a promise or a callback is open. */
-export async function resolveCase(sql: Sql, { caseId, actor, note }: { caseId: string; actor: SessionUser; note?: string }): Promise<{ ok: true; value: { caseId: string } } | ResolveRefusal> {
+export interface ResolveInput {
+  caseId: string
+  actor: SessionUser
+  note?: string
+  /** Where the one-click satisfaction page lives; without it (or with askSatisfaction false) nobody is asked. */
+  satisfactionLink?: LinkFor
+  askSatisfaction?: boolean
+}
+
+/**
+ * Resolves a case, stopping its clocks, and asks the customer how it went; refused (409, naming
+ * each one) while a promise or a callback is open.
+ */
+export async function resolveCase(sql: Sql, { caseId, actor, note, satisfactionLink, askSatisfaction = true }: ResolveInput): Promise<{ ok: true; value: { caseId: string; satisfaction: AskResult } } | ResolveRefusal> {
   return sql.begin(async (tx) => {
     const locked = await lockCase(tx, caseId)
     if (!locked) return { ok: false, status: 404, detail: `There is no case ${caseId}.` }
@@ -60,8 +73,13 @@ export async function resolveCase(sql: Sql, { caseId, actor, note }: { caseId: s
     await tx`
       insert into case_event (case_id, kind, actor_id, body)
       values (${caseId}, 'status', ${actor.id}, ${JSON.stringify({ from: locked.status, to: 'resolved', reason: note ?? 'resolved' })}::text::jsonb)`
-    await audit(tx, { actorId: actor.id, action: 'case.resolve', targetType: 'case', targetId: caseId })
-    return { ok: true, value: { caseId } }
+    const satisfaction: AskResult = !askSatisfaction
+      ? { asked: false, reason: `${actor.name} chose not to ask.` }
+      : satisfactionLink
+        ? await askForSatisfaction(tx, { caseId, linkFor: satisfactionLink, now: new Date() })
+        : { asked: false, reason: 'No address for the satisfaction page.' }
+    await audit(tx, { actorId: actor.id, action: 'case.resolve', targetType: 'case', targetId: caseId, detail: { satisfaction: satisfaction.asked } })
+    return { ok: true, value: { caseId, satisfaction } }
   })
 }
 

@@ -15,6 +15,8 @@ export interface TimelineMention {
   text: string
   url: string | null
   author_handle: string
+  /** A direct message: the customer wrote in private. */
+  private: boolean
   posted_at: Date
   language: string | null
   sentiment: number | null
@@ -62,7 +64,7 @@ export async function caseTimeline(sql: Sql | Tx, caseId: string): Promise<Timel
     )
     select e.id, e.case_id, e.kind, e.occurred_at, e.body,
            u.id as actor_id, u.name as actor_name,
-           m.id as mention_id, m.platform, m.text, m.url, i.handle as author_handle, m.posted_at,
+           m.id as mention_id, m.platform, m.text, m.url, i.handle as author_handle, m.private, m.posted_at,
            m.language, m.sentiment, m.urgency_reasons
       from family f
       join case_event e on e.case_id = f.id
@@ -86,6 +88,7 @@ export async function caseTimeline(sql: Sql | Tx, caseId: string): Promise<Timel
             text: row.text!,
             url: row.url,
             author_handle: row.author_handle!,
+            private: row.private ?? false,
             posted_at: row.posted_at!,
             language: row.language,
             sentiment: row.sentiment,
@@ -107,6 +110,7 @@ interface TimelineRow {
   text: string | null
   url: string | null
   author_handle: string | null
+  private: boolean | null
   posted_at: Date | null
   language: string | null
   sentiment: number | null

@@ -1,5 +1,6 @@
 // Callbacks owed by executives: a reminder before each (at the brand's reminder lead), and an SLA
-// breach when one passes without an outcome, like any other missed due time. Rows are claimed
+// breach when one passes without an outcome, like any other missed due time. Also tells the brand's
+// webhook of every case that became P1. Rows are claimed
 // with `skip locked`, so several processes can sweep at once and each is handled exactly once.
 import type { Sql, Tx } from '../db/connect'
 import { raisePriority } from '../cases/priority'
@@ -34,7 +35,10 @@ interface DueCallback {
   lead_ids: string[]
 }
 
-/** Reminds, then breaches; webhooks for due callbacks (and cases the breach made P1) go out after each commit. */
+/**
+ * Reminds, then breaches, then announces new P1 cases; webhooks for due callbacks and P1 cases go
+ * out after each commit.
+ */
 export async function sweepHandoffs(sql: Sql, now: Date, { batchSize = 500, webhook }: HandoffSweepOptions = {}): Promise<{ reminded: number; breached: number; webhooks: number }> {
   let reminded = 0
   let breached = 0
@@ -61,7 +65,39 @@ export async function sweepHandoffs(sql: Sql, now: Date, { batchSize = 500, webh
     await send(batch.webhooks)
     if (batch.count < batchSize) break
   }
+  for (;;) {
+    const batch = await sql.begin((tx) => announceP1Batch(tx, now, batchSize))
+    await send(batch)
+    if (batch.length < batchSize) break
+  }
   return { reminded, breached, webhooks }
+}
+
+/**
+ * Cases that became P1 by any road (a new case, routing raising one, an SLA breach, a person):
+ * the brand's webhook hears of each once, with the reason of the change that made it P1.
+ */
+async function announceP1Batch(tx: Tx, now: Date, batchSize: number): Promise<Pending[]> {
+  const cases = await tx<{ id: string; brand_id: string; customer: string | null; reason: string | null }[]>`
+    with due as (
+      select c.id from care_case c
+       where c.priority = 1 and c.p1_announced_at is null and c.status not in ('resolved', 'closed')
+       order by c.id
+       limit ${batchSize}
+         for update skip locked
+    )
+    update care_case c set p1_announced_at = ${now}
+      from due
+     where c.id = due.id
+    returning c.id, c.brand_id,
+              (select cu.display_name from customer cu where cu.id = c.customer_id) as customer,
+              (select coalesce(e.body->>'reason', 'opened as P1') from case_event e
+                where e.case_id = c.id and e.kind = 'priority' order by e.occurred_at desc, e.id desc limit 1) as reason`
+  return cases.map((kase) => ({
+    brandId: kase.brand_id,
+    event: 'p1_case' as const,
+    message: webhookMessage('p1_case', { caseId: kase.id, priority: 1, customer: kase.customer }, [kase.reason ? `Raised to P1: ${kase.reason}` : 'Opened as P1']),
+  }))
 }
 
 function selectDue(tx: Tx) {
@@ -143,8 +179,14 @@ async function breachBatch(tx: Tx, now: Date, batchSize: number): Promise<{ coun
   )
   await notify(tx, notifications)
   const byCase = new Map(due.map((h) => [h.case_id, h]))
-  const webhooks = changes
-    .filter((change) => change.to === 1)
+  const raisedToP1 = changes.filter((change) => change.to === 1)
+  // Announced here with the reason; the P1 announcer below must not tell the brand again.
+  if (raisedToP1.length > 0) {
+    await tx`
+      update care_case set p1_announced_at = ${now}
+       where id in (select jsonb_array_elements_text(${JSON.stringify(raisedToP1.map((change) => change.caseId))}::text::jsonb)::bigint)`
+  }
+  const webhooks = raisedToP1
     .map((change) => {
       const h = byCase.get(change.caseId)!
       return {

@@ -90,16 +90,17 @@ async function insertMentions(tx: Tx, target: StoreTarget, mentions: NormalizedM
     in_reply_to_id: mention.inReplyToId,
     language_hint: mention.languageHint,
     engagement: withoutUndefined(mention.engagement),
+    private: mention.private ?? false,
     raw: mention.raw ?? null,
   }))
   const result = await tx`
     insert into mention (platform, external_id, brand_id, source_id, identity_id, text, url, posted_at,
-                         conversation_id, in_reply_to_id, language_hint, engagement, raw)
+                         conversation_id, in_reply_to_id, language_hint, engagement, private, raw)
     select ${target.platform}, m.external_id, ${target.brandId}, ${target.sourceId}, i.id, m.text, m.url, m.posted_at,
-           m.conversation_id, m.in_reply_to_id, m.language_hint, coalesce(m.engagement, '{}'), coalesce(m.raw, 'null')
+           m.conversation_id, m.in_reply_to_id, m.language_hint, coalesce(m.engagement, '{}'), m.private, coalesce(m.raw, 'null')
       from jsonb_to_recordset(${toJsonb(rows)}::text::jsonb) as m(
              external_id text, author_id text, text text, url text, posted_at timestamptz, conversation_id text,
-             in_reply_to_id text, language_hint text, engagement jsonb, raw jsonb)
+             in_reply_to_id text, language_hint text, engagement jsonb, private boolean, raw jsonb)
       join identity i on i.platform = ${target.platform} and i.platform_user_id = m.author_id
      order by m.external_id
     on conflict (platform, external_id) do nothing`

@@ -27,6 +27,8 @@ export const notificationKinds = [
   'callback_scheduled',
   'callback_due',
   'handoff_done',
+  'send_failed',
+  'low_satisfaction',
 ] as const
 export type NotificationKind = (typeof notificationKinds)[number]
 

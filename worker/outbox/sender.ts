@@ -4,7 +4,10 @@
 // platform before anything is sent again, so nothing is ever posted twice.
 import type { Sql } from '../db/connect'
 import type { Clock } from '../listen/clock'
+import { notify } from '../notify/notify'
+import { blueskyPublisherFor } from './bluesky'
 import { demoPublisher } from './demo'
+import { mastodonPublisherFor } from './mastodon'
 import { PublishError, type OutboxItem, type PublishContext, type Published, type Publisher, type PublisherLookup } from './platforms'
 import { xPublisherFor } from './x'
 
@@ -24,8 +27,10 @@ export interface SenderOptions {
 /** An item this run owns: `attempt` fences our writes against a run that took it over later. */
 export interface ClaimedItem extends OutboxItem {
   attempt: number
-  /** There was an earlier attempt (a crash in `sending`, a lost answer): look before sending. */
+  /** An earlier try may have reached the platform (a crash in `sending`, a lost answer): look before sending. */
   reconcile: boolean
+  /** Earlier tries that failed in a way that counts towards giving up. */
+  failures: number
 }
 
 export interface SendReport {
@@ -60,10 +65,12 @@ async function lookup(sql: Sql, item: OutboxItem, context: PublishContext): Prom
   switch (item.platform) {
     case 'x':
       return xPublisherFor(sql, item.brandId, context)
+    case 'bluesky':
+      return blueskyPublisherFor(sql, item.brandId, context)
+    case 'mastodon':
+      return mastodonPublisherFor(sql, item.brandId, context)
     case 'demo':
       return demoPublisher
-    default:
-      return `Earshot cannot send on ${item.platform} yet; the reply was recorded but not delivered.`
   }
 }
 
@@ -72,7 +79,7 @@ export async function claimDue(sql: Sql, now: Date, { batchSize = 20, leaseMs = 
   const rows = await sql<{
     id: string; case_id: string; brand_id: string; event_id: string | null; kind: OutboxItem['kind']; platform: OutboxItem['platform']
     in_reply_to_external_id: string | null; recipient_user_id: string | null; recipient_handle: string | null
-    idempotency_key: string; body: string; created_at: Date; attempts: number; previous_status: string
+    idempotency_key: string; body: string; created_at: Date; attempts: number; previous_status: string; maybe_sent: boolean; failures: number
   }[]>`
     with due as (
       select o.id, o.status as previous_status
@@ -90,7 +97,7 @@ export async function claimDue(sql: Sql, now: Date, { batchSize = 20, leaseMs = 
     )
     select o.id, o.case_id, c.brand_id, o.event_id, o.kind, o.platform, o.in_reply_to_external_id,
            i.platform_user_id as recipient_user_id, i.handle as recipient_handle,
-           o.idempotency_key, o.body, o.created_at, o.attempts, o.previous_status
+           o.idempotency_key, o.body, o.created_at, o.attempts, o.previous_status, o.maybe_sent, o.failures
       from claimed o
       join care_case c on c.id = o.case_id
       left join identity i on i.id = o.recipient_identity_id
@@ -108,7 +115,8 @@ export async function claimDue(sql: Sql, now: Date, { batchSize = 20, leaseMs = 
     body: row.body,
     createdAt: row.created_at,
     attempt: row.attempts,
-    reconcile: row.previous_status === 'sending' || row.attempts > 1,
+    reconcile: row.previous_status === 'sending' || row.maybe_sent,
+    failures: row.failures,
   }))
 }
 
@@ -138,8 +146,8 @@ export async function deliver(item: ClaimedItem, options: SenderOptions): Promis
         // Never dropped: back in the queue until the platform's window resets.
         return { status: 'retry', error: error.message, at: failure.resetAt > now ? failure.resetAt : new Date(now.getTime() + 1000), rateLimited: true }
       case 'retryable':
-        if (item.attempt >= maxAttempts) return { status: 'failed', error: `Gave up after ${item.attempt} attempts: ${error.message}` }
-        return { status: 'retry', error: error.message, at: new Date(now.getTime() + backoffMs(item.attempt, options.random)), rateLimited: false }
+        if (item.failures + 1 >= maxAttempts) return { status: 'failed', error: `Gave up after ${item.failures + 1} attempts: ${error.message}` }
+        return { status: 'retry', error: error.message, at: new Date(now.getTime() + backoffMs(item.failures + 1, options.random)), rateLimited: false }
       case 'duplicate': {
         // Our own earlier send of this item counts as delivered; anything else is a clear refusal.
         const existing = publisher ? await publisher.findExisting(item).catch(() => null) : null
@@ -171,7 +179,11 @@ export async function record(sql: Sql, item: ClaimedItem, outcome: Outcome, now:
          for update of o`
     if (!row) return false
     if (outcome.status === 'retry') {
-      await tx`update outbox set status = 'queued', next_attempt_at = ${outcome.at}, last_error = ${outcome.error} where id = ${item.id}`
+      await tx`
+        update outbox set status = 'queued', next_attempt_at = ${outcome.at}, last_error = ${outcome.error},
+                          maybe_sent = maybe_sent or ${!outcome.rateLimited},
+                          failures = failures + ${outcome.rateLimited ? 0 : 1}
+         where id = ${item.id}`
       return true
     }
     const channel = row.channel ?? (item.kind === 'direct_message' ? 'private' : 'public')
@@ -187,6 +199,14 @@ export async function record(sql: Sql, item: ClaimedItem, outcome: Outcome, now:
       await tx`update outbox set status = 'failed', last_error = ${outcome.error} where id = ${item.id}`
       const body = { ...base, delivery: 'failed', error: outcome.error }
       await tx`insert into case_event (case_id, kind, occurred_at, body) values (${item.caseId}, ${row.kind}, ${now}, ${JSON.stringify(body)}::text::jsonb)`
+      // A reply that never reached the customer must not look answered: whoever wrote it and the
+      // case's owner hear of it, not only the timeline.
+      const [people] = await tx<{ created_by: string | null; owner_id: string | null }[]>`
+        select o.created_by, c.owner_id from outbox o join care_case c on c.id = o.case_id where o.id = ${item.id}`
+      const notice = { outbox_id: item.id, channel, error: outcome.error, text: item.body.slice(0, 200) }
+      await notify(tx, [people?.created_by ?? null, people?.owner_id ?? null].map((userId) => ({
+        userId, caseId: item.caseId, kind: 'send_failed' as const, body: notice, dedupeKey: `send_failed:${item.id}`,
+      })))
     }
     return true
   })

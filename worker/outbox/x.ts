@@ -19,12 +19,14 @@ export const xPublishSettings = xSettings.extend({
 })
 export type XPublishSettings = z.infer<typeof xPublishSettings>
 
-/** Reconciliation reads this many of the brand's latest posts. */
+/** Reconciliation reads the brand's latest posts this many to a page, and at most this many pages. */
 const lookBack = 100
+const maxReconcilePages = 10
 
 const createdTweet = z.object({ data: z.object({ id: z.string().min(1), text: z.string().optional() }) })
 const createdDm = z.object({ data: z.object({ dm_event_id: z.string().min(1), dm_conversation_id: z.string().optional() }) })
 const timeline = z.object({
+  meta: z.object({ next_token: z.string().optional() }).loose().optional(),
   data: z
     .array(
       z.object({
@@ -96,20 +98,34 @@ export class XPublisher implements Publisher {
     const userId = await this.brandId()
     const text = normalize(item.body)
     if (item.kind === 'public_reply') {
-      const data = await this.request(
-        'get',
-        `users/${userId}/tweets`,
-        { max_results: lookBack, 'tweet.fields': 'referenced_tweets,created_at', start_time: new Date(item.createdAt.getTime() - 15 * 60_000).toISOString() },
-        `x:user:${userId}:tweets`,
-      )
-      const page = timeline.safeParse(data)
-      if (!page.success) throw new PublishError({ kind: 'retryable' }, 'X answered the brand timeline off contract')
-      const found = (page.data.data ?? []).find(
-        (tweet) =>
-          tweet.referenced_tweets?.some((reference) => reference.type === 'replied_to' && reference.id === item.inReplyToExternalId) &&
-          normalize(tweet.text) === text,
-      )
-      return found ? { postId: found.id, url: tweetUrl(found.id) } : null
+      // Everything the brand posted since shortly before the item was queued, page by page: a busy
+      // brand may post more than one page between a lost answer and this look.
+      let pageToken: string | undefined
+      for (let pages = 0; pages < maxReconcilePages; pages++) {
+        const data = await this.request(
+          'get',
+          `users/${userId}/tweets`,
+          {
+            max_results: lookBack,
+            'tweet.fields': 'referenced_tweets,created_at',
+            start_time: new Date(item.createdAt.getTime() - 15 * 60_000).toISOString(),
+            ...(pageToken ? { pagination_token: pageToken } : {}),
+          },
+          `x:user:${userId}:tweets`,
+        )
+        const page = timeline.safeParse(data)
+        if (!page.success) throw new PublishError({ kind: 'retryable' }, 'X answered the brand timeline off contract')
+        const found = (page.data.data ?? []).find(
+          (tweet) =>
+            tweet.referenced_tweets?.some((reference) => reference.type === 'replied_to' && reference.id === item.inReplyToExternalId) &&
+            normalize(tweet.text) === text,
+        )
+        if (found) return { postId: found.id, url: tweetUrl(found.id) }
+        pageToken = page.data.meta?.next_token
+        if (!pageToken) return null
+      }
+      // Not found within what may be read: sending again could post twice, so wait and look again later.
+      throw new PublishError({ kind: 'retryable' }, `The brand posted more than ${maxReconcilePages * lookBack} times since this reply was queued; Earshot looks again before sending`)
     }
     if (!item.recipient) return null
     const data = await this.request('get', 'dm_events', { max_results: lookBack, 'dm_event.fields': 'sender_id,dm_conversation_id,created_at' }, `x:user:${userId}:dm_events`)

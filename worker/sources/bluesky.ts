@@ -55,11 +55,37 @@ type WindowCursor = z.infer<typeof windowCursor>
 
 // Sessions outlive one poll (the poller creates a source per poll) because createSession is
 // limited to 30 calls per 5 minutes and 300 a day per account; the library refreshes them.
-interface SessionEntry {
+// The outbox's publisher logs in through the same entry, so sending does not cost another login.
+export interface SessionEntry {
   session: CredentialSession
   login: Promise<void> | null
 }
 const sessions = new Map<string, SessionEntry>()
+
+/** The kept session of one account, shared by everything in this process that uses it. */
+export function sharedSession(settings: Pick<BlueskySettings, 'service' | 'identifier'>, requestTimeoutMs: number): SessionEntry {
+  const key = `${settings.service}|${settings.identifier}`
+  let entry = sessions.get(key)
+  if (!entry) {
+    entry = { session: new CredentialSession(new URL(settings.service)), login: null }
+    sessions.set(key, entry)
+  }
+  entry.session.setFetch(timedFetch(requestTimeoutMs))
+  return entry
+}
+
+/** Logs in with `login` unless a session is kept already; true when this call did log in. */
+export async function ensureLogin(entry: SessionEntry, login: () => Promise<unknown>): Promise<boolean> {
+  if (entry.session.hasSession) return false
+  // Two users of one account at once share one login.
+  entry.login ??= login()
+    .then(() => undefined)
+    .finally(() => {
+      entry.login = null
+    })
+  await entry.login
+  return true
+}
 
 const datetime = z.iso.datetime({ offset: true })
 const atUri = z.string().regex(/^at:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+$/, 'is not an at:// record uri')
@@ -148,15 +174,8 @@ class BlueskySource implements MentionSource {
       throw new SourceError({ kind: 'misconfigured' }, 'A Bluesky search source needs a query')
     }
     this.password = password
-    const key = `${settings.service}|${settings.identifier}`
-    let entry = sessions.get(key)
-    if (!entry) {
-      entry = { session: new CredentialSession(new URL(settings.service)), login: null }
-      sessions.set(key, entry)
-    }
-    entry.session.setFetch(timedFetch(context.requestTimeoutMs))
-    this.entry = entry
-    this.agent = new Agent(entry.session)
+    this.entry = sharedSession(settings, context.requestTimeoutMs)
+    this.agent = new Agent(this.entry.session)
   }
 
   fetchNew(cursor: string | null, options: FetchOptions): Promise<FetchResult> {
@@ -341,18 +360,10 @@ class BlueskySource implements MentionSource {
   }
 
   /** Logs in unless a session is kept already; true when this call did log in. */
-  private async ensureSession(): Promise<boolean> {
-    if (this.entry.session.hasSession) return false
-    // Two sources of one account polled at once share one login.
-    this.entry.login ??= this.send(createSession, () =>
-      this.entry.session.login({ identifier: this.source.settings.identifier, password: this.password }),
+  private ensureSession(): Promise<boolean> {
+    return ensureLogin(this.entry, () =>
+      this.send(createSession, () => this.entry.session.login({ identifier: this.source.settings.identifier, password: this.password })),
     )
-      .then(() => undefined)
-      .finally(() => {
-        this.entry.login = null
-      })
-    await this.entry.login
-    return true
   }
 
   /**
@@ -408,9 +419,9 @@ class BlueskySource implements MentionSource {
 }
 
 // @atproto/xrpc's ResponseType values; the enum itself is not re-exported by @atproto/api.
-const unknownStatus = 1
+export const unknownStatus = 1
 const invalidResponseStatus = 2
-const authErrors = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AuthFactorTokenRequired', 'AccountTakedown'])
+export const authErrors = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AuthFactorTokenRequired', 'AccountTakedown'])
 
 function isInvalidResponse(error: unknown): error is XRPCError & { responseBody: unknown } {
   return error instanceof XRPCError && error.status === invalidResponseStatus && 'responseBody' in error
@@ -425,7 +436,7 @@ function timedFetch(ms: number): typeof fetch {
   }
 }
 
-function readRateLimit(headers: Record<string, string | undefined>): RateLimitState | null {
+export function readRateLimit(headers: Record<string, string | undefined>): RateLimitState | null {
   const limit = count(headers['ratelimit-limit'])
   const remaining = count(headers['ratelimit-remaining'])
   const reset = count(headers['ratelimit-reset'])

@@ -55,6 +55,7 @@ const status = z.object({
   repliesCount: count.optional(),
   favouritesCount: count.optional(),
   quotesCount: count.optional(),
+  visibility: z.string().optional(),
 })
 type Status = z.infer<typeof status>
 
@@ -185,6 +186,8 @@ class MastodonSource implements MentionSource {
       inReplyToId: s.inReplyToId ? this.scoped(s.inReplyToId) : null,
       url: s.url ?? s.uri,
       engagement: { reposts: s.reblogsCount, replies: s.repliesCount, likes: s.favouritesCount, quotes: s.quotesCount },
+      // A direct mention is Mastodon's private message: answered in private, never in public.
+      private: s.visibility === 'direct',
       raw,
     })
     if (!candidate.success) return this.reject(raw, s.id, describeIssues(candidate.error))
@@ -256,7 +259,7 @@ class MastodonSource implements MentionSource {
   }
 }
 
-function readRateLimit(headers: Headers): RateLimitState | null {
+export function readRateLimit(headers: Headers): RateLimitState | null {
   const limit = whole(headers.get('x-ratelimit-limit'))
   const remaining = whole(headers.get('x-ratelimit-remaining'))
   const reset = headers.get('x-ratelimit-reset')

@@ -41,6 +41,8 @@ export const normalizedMention = z.object({
   inReplyToId: id.nullable(),
   url: optionalText(2000),
   engagement: z.object({ reposts: count, replies: count, likes: count, quotes: count }).partial(),
+  /** A direct message or a direct-visibility status: answered in private, never in public. */
+  private: z.boolean().optional(),
   /** The item exactly as the platform sent it, kept for audits and re-classification. */
   raw: z.unknown(),
 })

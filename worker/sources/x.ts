@@ -57,6 +57,15 @@ const xTweet = z.object({
 })
 type XTweet = z.infer<typeof xTweet>
 
+const xDmEvent = z.object({
+  id: z.string().regex(/^\d+$/, 'is not a numeric id'),
+  event_type: z.string(),
+  text: z.string(),
+  sender_id: z.string().min(1),
+  created_at: z.iso.datetime({ offset: true }),
+  dm_conversation_id: z.string().optional(),
+})
+
 // Only the envelope is checked strictly; each item in `data` is checked on its own so one bad
 // item cannot hide the good ones next to it.
 const xPage = z.object({
@@ -73,10 +82,13 @@ const xPage = z.object({
 
 export const xDriver: SourceDriver<typeof xSettings> = {
   platform: 'x',
-  kinds: ['mentions', 'search'],
+  kinds: ['mentions', 'search', 'direct_messages'],
   settings: xSettings,
   problems(kind, settings) {
-    return kind === 'mentions' && !settings.user_id ? ['settings.user_id: the mentions timeline needs the brand account id'] : []
+    if (settings.user_id) return []
+    if (kind === 'mentions') return ['settings.user_id: the mentions timeline needs the brand account id']
+    if (kind === 'direct_messages') return ['settings.user_id: direct messages need the brand account id, to tell its own messages apart']
+    return []
   },
   create: (source, context) => new XSource(source, context),
 }
@@ -98,6 +110,7 @@ class XSource implements MentionSource {
   }
 
   async fetchNew(cursor: string | null, options: FetchOptions): Promise<FetchResult> {
+    if (this.source.kind === 'direct_messages') return this.fetchDirectMessages(cursor, options)
     const { kind, query, settings } = this.source
     const endpoint = kind === 'mentions' ? `users/${settings.user_id}/mentions` : 'tweets/search/recent'
     // The mention timeline pages with pagination_token, recent search with next_token.
@@ -125,11 +138,7 @@ class XSource implements MentionSource {
         signal: options.signal,
       })
       result.rateLimit = page.rateLimit ?? result.rateLimit
-      const users = new Map<string, XUser>()
-      for (const raw of page.body.includes?.users ?? []) {
-        const user = xUser.safeParse(raw)
-        if (user.success) users.set(user.data.id, user.data)
-      }
+      const users = includedUsers(page.body.includes?.users)
       for (const raw of page.body.data ?? []) {
         const item = this.normalize(raw, users)
         if (item.mention) result.mentions.push(item.mention)
@@ -143,6 +152,77 @@ class XSource implements MentionSource {
     } while (pageToken && (cursor !== null || pages < settings.backfill_pages))
     result.nextCursor = newest
     return result
+  }
+
+  /**
+   * GET /2/dm_events has no since_id: it pages newest first, so pages are read until one reaches
+   * the cursor (the newest event id already stored). Event ids are snowflakes like tweet ids.
+   */
+  private async fetchDirectMessages(cursor: string | null, options: FetchOptions): Promise<FetchResult> {
+    const { settings } = this.source
+    const limiterKey = `x:user:${settings.user_id}:dm_events`
+    const base: Record<string, string | number> = {
+      max_results: pageSize,
+      event_types: 'MessageCreate',
+      'dm_event.fields': 'created_at,sender_id,dm_conversation_id',
+      expansions: 'sender_id',
+      'user.fields': userFields,
+    }
+    const result: FetchResult = { mentions: [], rejected: [], skipped: 0, nextCursor: cursor, rateLimit: null }
+    let newest = cursor
+    let pageToken: string | undefined
+    let pages = 0
+    let reachedCursor = false
+    do {
+      const params = pageToken ? { ...base, pagination_token: pageToken } : base
+      const page = await withRetry(() => this.get('dm_events', params, limiterKey), { clock: this.context.clock, signal: options.signal })
+      result.rateLimit = page.rateLimit ?? result.rateLimit
+      const users = includedUsers(page.body.includes?.users)
+      for (const raw of page.body.data ?? []) {
+        const id = idOf(raw)
+        if (id !== null && cursor !== null && !isNewerId(id, cursor)) {
+          reachedCursor = true
+          continue
+        }
+        const item = this.directMessage(raw, users)
+        if (item.mention) result.mentions.push(item.mention)
+        else if (item.rejected) result.rejected.push(item.rejected)
+        else result.skipped++
+        if (id !== null && isNewerId(id, newest)) newest = id
+      }
+      pageToken = page.body.meta.next_token
+      pages++
+    } while (pageToken && !reachedCursor && (cursor !== null || pages < settings.backfill_pages))
+    result.nextCursor = newest
+    return result
+  }
+
+  private directMessage(raw: unknown, users: Map<string, XUser>): { mention?: NormalizedMention; rejected?: RejectedItem } {
+    const event = xDmEvent.safeParse(raw)
+    const rawId = idOf(raw)
+    if (!event.success) return { rejected: { externalId: rawId && `dm:${rawId}`, reason: describeIssues(event.error), raw } }
+    const e = event.data
+    // The brand's own messages (its replies) are in the same list; they are not the customer's.
+    if (e.event_type !== 'MessageCreate' || e.sender_id === this.source.settings.user_id) return {}
+    const externalId = `dm:${e.id}`
+    const author = users.get(e.sender_id)
+    if (!author) return { rejected: { externalId, reason: `sender ${e.sender_id} is missing from includes.users`, raw } }
+    const candidate = normalizedMention.safeParse({
+      platform: 'x',
+      externalId,
+      author: authorOf(author),
+      text: e.text,
+      languageHint: null,
+      postedAt: new Date(e.created_at),
+      conversationId: e.dm_conversation_id ? `dm:${e.dm_conversation_id}` : null,
+      inReplyToId: null,
+      url: null,
+      engagement: {},
+      private: true,
+      raw: { dm_event: raw, author },
+    })
+    if (!candidate.success) return { rejected: { externalId, reason: describeIssues(candidate.error), raw } }
+    return { mention: candidate.data }
   }
 
   private async get(endpoint: string, params: Record<string, string | number>, limiterKey: string) {
@@ -207,14 +287,7 @@ class XSource implements MentionSource {
     const candidate = normalizedMention.safeParse({
       platform: 'x',
       externalId: t.id,
-      author: {
-        platformUserId: author.id,
-        handle: author.username,
-        displayName: author.name ?? null,
-        followers: author.public_metrics?.followers_count ?? null,
-        verified: author.verified ?? false,
-        profileUrl: `https://x.com/${author.username}`,
-      },
+      author: authorOf(author),
       text: t.text,
       languageHint: languageHint(t.lang),
       postedAt: new Date(t.created_at),
@@ -231,6 +304,27 @@ class XSource implements MentionSource {
     })
     if (!candidate.success) return { id: t.id, rejected: { externalId: t.id, reason: describeIssues(candidate.error), raw } }
     return { id: t.id, mention: candidate.data }
+  }
+}
+
+/** The page's `includes.users` by id; a malformed one is left out (its posts are then rejected, with the reason). */
+function includedUsers(raw: unknown[] | undefined): Map<string, XUser> {
+  const users = new Map<string, XUser>()
+  for (const item of raw ?? []) {
+    const user = xUser.safeParse(item)
+    if (user.success) users.set(user.data.id, user.data)
+  }
+  return users
+}
+
+function authorOf(user: XUser) {
+  return {
+    platformUserId: user.id,
+    handle: user.username,
+    displayName: user.name ?? null,
+    followers: user.public_metrics?.followers_count ?? null,
+    verified: user.verified ?? false,
+    profileUrl: `https://x.com/${user.username}`,
   }
 }
 
