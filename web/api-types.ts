@@ -17,10 +17,11 @@ import type { LiveEvent as ServerLiveEvent } from '../worker/live/events'
 import type { NotificationKind, NotificationRow } from '../worker/notify/notify'
 import type { Platform as ServerPlatform } from '../worker/sources/mention'
 import type { ReplyTemplate } from '../worker/templates/routes'
+import type { SpikeAlertView, TrendBucket as ServerTrendBucket, TrendMention as ServerTrendMention, TrendsReport as ServerTrendsReport } from '../worker/trends/types'
 import type { Colleague, Me as ServerMe } from '../worker/users/routes'
 
 /** A server type as JSON carries it: its Dates are ISO strings, at any depth. */
-type Json<T> = T extends Date ? string : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T
+export type Json<T> = T extends Date ? string : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T
 
 export type Role = ServerRole
 // The lists themselves stay here: the server's modules would bring their dependencies into the bundle.
@@ -192,3 +193,30 @@ export interface Source {
   mentions: number
   rejected: number
 }
+
+// ---- trends ----
+
+export type TrendBucket = ServerTrendBucket
+export const trendBuckets: readonly TrendBucket[] = ['hour', 'day']
+
+/** GET /api/trends. */
+export type TrendsReport = Json<ServerTrendsReport>
+export type TrendPoint = TrendsReport['series'][number]
+export type TrendReason = TrendsReport['reasons'][number]
+export type TrendTerm = TrendsReport['terms'][number]
+export type SatisfactionGroup = TrendsReport['satisfaction']['teams'][number]
+
+/** One entry of GET /api/trends/mentions, the mentions behind a point of a chart. */
+export type TrendMention = Json<ServerTrendMention>
+
+export interface TrendMentionPage {
+  mentions: TrendMention[]
+  /** Pass as `before` for the next page; null on the last one. */
+  next: string | null
+}
+
+/** What GET /api/trends/export.csv can export (`chart=`). */
+export type TrendChart = 'series' | 'reasons' | 'terms' | 'response' | 'satisfaction'
+
+/** One entry of GET /api/trends/alerts. */
+export type SpikeAlert = Json<SpikeAlertView>

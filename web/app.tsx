@@ -15,6 +15,7 @@ import { Bell } from './notifications'
 import { navigate, useRoute, type Route } from './router'
 import { can, loadMe, LogIn, logOut, MeContext } from './session'
 import { ShortcutsDialog } from './shortcuts-dialog'
+import { SpikeBanner } from './spike-banner'
 import { toast, Toasts } from './toast'
 import { Trends } from './trends'
 import { forgetUsers } from './users'
@@ -141,6 +142,7 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
           </button>
         </div>
       </header>
+      <SpikeBanner />
       <main id="main" tabIndex={-1}>
         <Page route={route} me={me} inboxHash={lastInbox.current} />
       </main>
@@ -177,7 +179,7 @@ function Page({ route, me, inboxHash }: { route: Route; me: Me; inboxHash: strin
     case 'handoffs':
       return can.handoffs(me.role) ? <HandoffsPage /> : denied('the handoffs')
     case 'trends':
-      return <Trends />
+      return can.trends(me.role) ? <Trends /> : denied('trends')
     case 'home':
       return null
   }

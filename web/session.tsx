@@ -23,7 +23,7 @@ export const can = {
   keepPromise: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin',
   admin: (role: Role) => role === 'admin',
   handoffs: (role: Role) => role === 'executive' || role === 'admin',
-  trends: (role: Role) => role === 'marketing',
+  trends: (role: Role) => role === 'marketing' || role === 'admin' || role === 'executive',
 }
 
 export async function loadMe(): Promise<Me | null> {

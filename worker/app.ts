@@ -15,6 +15,8 @@ import { templateRoutes } from './templates/routes'
 import { wake } from './live/wake'
 import { handoffRoutes } from './handoff/routes'
 import { satisfactionRoutes } from './satisfaction/routes'
+import { trendRoutes } from './trends/routes'
+import { alertRoutes } from './trends/alert-routes'
 import { sameOriginWrites } from './http/same-origin'
 import { problem } from './http/problem'
 
@@ -48,6 +50,8 @@ export function createApp({ assets }: AppOptions = {}) {
   app.route('/', adminRoutes)
   app.route('/', handoffRoutes)
   app.route('/', satisfactionRoutes)
+  app.route('/', alertRoutes)
+  app.route('/', trendRoutes)
   app.notFound((c) => problem({ status: 404, title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }))
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error)

@@ -14,7 +14,7 @@ export interface WebhookMessage {
   blocks?: Record<string, unknown>[]
 }
 
-export type WebhookEvent = 'handoff_requested' | 'handoff_accepted' | 'callback_due' | 'p1_case'
+export type WebhookEvent = 'handoff_requested' | 'handoff_accepted' | 'callback_due' | 'p1_case' | 'spike'
 
 export interface WebhookResult {
   ok: boolean
@@ -91,11 +91,17 @@ const headline: Record<WebhookEvent, string> = {
   handoff_accepted: 'Executive handoff accepted',
   callback_due: 'Executive callback due',
   p1_case: 'P1 case',
+  spike: 'Complaint spike',
 }
 
 /** The Slack-compatible message for a handoff event: a text fallback and section blocks. */
 export function webhookMessage(event: WebhookEvent, kase: CaseFacts, lines: string[]): WebhookMessage {
-  const title = `${headline[event]}: case #${kase.caseId} (P${kase.priority})${kase.customer ? ` — ${kase.customer}` : ''}`
+  return headlineMessage(event, `case #${kase.caseId} (P${kase.priority})${kase.customer ? ` — ${kase.customer}` : ''}`, lines)
+}
+
+/** The Slack-compatible message for any event: "<headline>: <subject>" in bold, then the lines. */
+export function headlineMessage(event: WebhookEvent, subject: string, lines: string[]): WebhookMessage {
+  const title = `${headline[event]}: ${subject}`
   const text = [title, ...lines].join('\n')
   return {
     text,

@@ -8,10 +8,12 @@ import { routeMentions } from './route-mentions'
 import { slaSweep } from './sla-sweep'
 import { handoffSweep } from './handoff-sweep'
 import { sendOutbox } from './send-outbox'
+import { trendsRollup } from './trends-rollup'
+import { spikeSweep } from './spike-sweep'
 
 // In this order: a mention classified in this run is routed in this run, its acknowledgement sent,
-// and its case's clocks are swept.
-export const scheduledJobs: Job[] = [housekeeping, classifyMentions, routeMentions, sendOutbox, slaSweep, promiseSweep, handoffSweep]
+// its case's clocks are swept, and the trends and spike alerts count it.
+export const scheduledJobs: Job[] = [housekeeping, classifyMentions, routeMentions, sendOutbox, slaSweep, promiseSweep, handoffSweep, trendsRollup, spikeSweep]
 
 export type JobReport =
   | { job: string; ok: true; result: Record<string, number>; ms: number }

@@ -5,13 +5,11 @@ import { randomToken } from '../auth/session'
 import { replyTarget } from '../cases/reply'
 import type { Tx } from '../db/connect'
 import { sha256Hex } from '../digest'
+import { caseCategorySql } from '../trends/category'
 import { satisfactionAsk, satisfactionTexts } from './ask'
 
 /** How long an answer is taken: long enough for a weekend, short enough to still be about this case. */
 export const answerWindowDays = 7
-
-// Signals that say what a case was about; the others (reach, tone, repeats) say how urgent it was.
-const topicalSignals = ['outage', 'money', 'support_failure', 'regulator', 'churn', 'vulnerability', 'broken_promise']
 
 export type AskResult =
   | { asked: true; satisfactionId: string; link: string }
@@ -29,13 +27,7 @@ export async function askForSatisfaction(tx: Tx, { caseId, linkFor, now }: { cas
            cu.display_name as customer_name,
            (select count(*)::int from case_event e where e.case_id = c.id and e.kind = 'reply' and e.actor_id is not null) as replies,
            exists (select 1 from satisfaction s where s.case_id = c.id and s.asked_at > ${now}::timestamptz - make_interval(days => ${answerWindowDays})) as recently_asked,
-           coalesce((
-             select r->>'signal'
-               from mention m, jsonb_array_elements(m.urgency_reasons) r
-              where m.case_id = c.id and r->>'signal' in ${tx(topicalSignals)}
-              group by r->>'signal'
-              order by sum((r->>'points')::int) desc, r->>'signal'
-              limit 1), 'general') as category
+           ${caseCategorySql(tx, tx`c.id`)} as category
       from care_case c
       join brand b on b.id = c.brand_id
       join customer cu on cu.id = c.customer_id
