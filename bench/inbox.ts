@@ -5,11 +5,11 @@
 // Runs on BENCH_DATABASE_URL (default: the local test server), in a scratch database of its own.
 import { serve } from '@hono/node-server'
 import { createApp } from '../worker/app'
-import { hashPassword } from '../worker/auth/password'
 import { parseConfig } from '../worker/config'
 import type { Sql } from '../worker/db/connect'
 import type { Services } from '../worker/env'
 import { createServerDatabase } from '../test/support/database'
+import { agentEmail, benchPassword, customersIn, inChunks, seedBrand, seedCustomers, summary } from './seed'
 
 const openCases = Number(process.env.BENCH_OPEN_CASES ?? 200_000)
 const mentionsPerCase = 5
@@ -17,35 +17,21 @@ const listRequests = 400
 const agents = Number(process.env.BENCH_SSE_CLIENTS ?? 200)
 const notes = 40
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const password = 'bench password 1'
 
 async function seed(sql: Sql): Promise<{ brandId: string; email: string }> {
-  const [brand] = await sql<{ id: string }[]>`insert into brand (slug, name, time_zone) values ('bench', 'Bench', 'Europe/Tallinn') returning id`
-  const brandId = brand!.id
-  const [team] = await sql<{ id: string }[]>`insert into team (brand_id, name) values (${brandId}, 'Care') returning id`
-  const hash = await hashPassword(password)
-  const users = await sql<{ id: string }[]>`
-    insert into app_user (email, name, role, password_hash, languages, capacity)
-    select 'agent' || n || '@bench.example', 'Agent ' || n, 'agent', ${hash}, '{en,et}', 1000 from generate_series(1, 20) n
-    returning id`
-  await sql`insert into team_member ${sql(users.map((user) => ({ team_id: team!.id, user_id: user.id })))}`
+  const { brandId, teamId } = await seedBrand(sql)
   process.stderr.write(`seeding ${openCases} open cases and ${openCases * mentionsPerCase} mentions`)
-  const chunk = 50_000
-  for (let from = 1; from <= openCases; from += chunk) {
-    const to = Math.min(openCases, from + chunk - 1)
-    await sql`
-      with c as (insert into customer (display_name) select 'Customer ' || n from generate_series(${from}::int, ${to}::int) n returning id)
-      insert into identity (customer_id, platform, platform_user_id, handle)
-      select id, (array['x','bluesky','mastodon','demo'])[1 + id % 4], 'u' || id, 'user' || id from c`
+  await inChunks(openCases, 50_000, async (from, to) => {
+    await seedCustomers(sql, from, to)
     await sql`
       insert into care_case (brand_id, customer_id, status, priority, owner_id, team_id, language, opened_at, first_response_due_at, sla_due_at)
       select ${brandId}, i.customer_id, case when i.id % 7 = 0 then 'waiting_on_customer' when i.id % 3 = 0 then 'new' else 'open' end,
              1 + i.id % 4,
-             case when i.id % 3 = 0 then null else (select min(id) from app_user) + i.id % 20 end,
-             ${team!.id}, (array['en','et','ru','de','it','es'])[1 + i.id % 6],
+             case when i.id % 3 = 0 then null else (select min(id) from app_user where role = 'agent') + i.id % 20 end,
+             ${teamId}, (array['en','et','ru','de','it','es'])[1 + i.id % 6],
              now() - make_interval(mins => (i.id % 5000)::int), now() + make_interval(mins => (i.id % 900)::int - 60),
              now() + make_interval(mins => (i.id % 900)::int - 60)
-        from identity i where i.customer_id between (select min(id) from customer) + ${from - 1} and (select min(id) from customer) + ${to - 1}`
+        from identity i where ${customersIn(sql, from, to)}`
     await sql`
       insert into mention (platform, external_id, brand_id, identity_id, case_id, text, posted_at, received_at, raw, language, kind,
                            sentiment, sentiment_label, complaint_probability, complaint, priority, urgency_score, urgency_reasons,
@@ -56,21 +42,10 @@ async function seed(sql: Sql): Promise<{ brandId: string; email: string }> {
              now() - make_interval(mins => (r * 10)::int), now() - make_interval(mins => (r * 10)::int), '{}', c.language, 'customer',
              -0.5, 'negative', 0.8, true, c.priority, 30, '[{"signal":"outage","points":30,"reason":"down 3 days"}]', 'bench', now(), now()
         from care_case c join identity i on i.customer_id = c.customer_id, generate_series(1, ${mentionsPerCase}) r
-       where c.customer_id between (select min(id) from customer) + ${from - 1} and (select min(id) from customer) + ${to - 1}`
-    process.stderr.write('.')
-  }
-  process.stderr.write('\n')
+       where ${customersIn(sql, from, to)}`
+  })
   await sql`vacuum analyze`
-  return { brandId, email: 'agent1@bench.example' }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return { p50: Number(percentile(sorted, 50).toFixed(2)), p95: Number(percentile(sorted, 95).toFixed(2)) }
+  return { brandId, email: agentEmail }
 }
 
 async function timeList(app: ReturnType<typeof createApp>, services: Services, cookie: string, sql: Sql, brandId: string) {
@@ -180,7 +155,7 @@ async function main() {
     const { brandId, email } = await seed(db.sql)
     const app = createApp()
     const services: Services = { sql: db.sql, config: parseConfig({}), runtime: 'node', secrets: {} }
-    const login = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }, services)
+    const login = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: benchPassword }) }, services)
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     const list = await timeList(app, services, cookie, db.sql, brandId)
     process.stderr.write(`list: p50 ${list.ours.p50} ms, p95 ${list.ours.p95} ms (bare query p95 ${list.bare.p95} ms); counts p95 ${list.counts.p95} ms\n`)

@@ -25,6 +25,8 @@ beforeAll(async () => {
 afterAll(() => db.close())
 
 const care: Role[] = ['agent', 'executive', 'admin']
+/** Care and marketing: what reading a case takes (marketing follows Trends to a case, read-only). */
+const readers: Role[] = [...care, 'marketing']
 const acting: Role[] = ['agent', 'admin']
 const everyone: Role[] = [...roles]
 const admin: Role[] = ['admin']
@@ -46,7 +48,7 @@ const matrix: Row[] = [
   { method: 'POST', route: '/api/session', allowed: 'public', status: 400, body: {} },
   { method: 'DELETE', route: '/api/session', allowed: 'public', status: 204 },
   { method: 'GET', route: '/api/me', allowed: everyone, status: 200 },
-  { method: 'GET', route: '/api/users', allowed: care, status: 200 },
+  { method: 'GET', route: '/api/users', allowed: readers, status: 200 },
   { method: 'GET', route: '/api/sources', allowed: admin, status: 200 },
   { method: 'POST', route: '/api/sources', allowed: admin, status: 400, body: {} },
   { method: 'GET', route: '/api/sources/:id', allowed: admin, status: 404 },
@@ -55,7 +57,7 @@ const matrix: Row[] = [
   { method: 'GET', route: '/api/sources/:id/rejected', allowed: admin, status: 404 },
   { method: 'GET', route: '/api/cases', allowed: care, status: 200 },
   { method: 'GET', route: '/api/cases/counts', allowed: care, status: 200 },
-  { method: 'GET', route: '/api/cases/:id', allowed: care, status: 404 },
+  { method: 'GET', route: '/api/cases/:id', allowed: readers, status: 404 },
   { method: 'POST', route: '/api/cases/:id/claim', allowed: acting, status: 404 },
   { method: 'POST', route: '/api/cases/:id/assign', allowed: acting, status: 400, body: {} },
   { method: 'POST', route: '/api/cases/:id/replies', allowed: acting, status: 400, body: {} },
@@ -64,7 +66,7 @@ const matrix: Row[] = [
   { method: 'POST', route: '/api/cases/:id/notes', allowed: care, status: 400, body: {} },
   { method: 'GET', route: '/api/cases/:id/presence', allowed: care, status: 404 },
   { method: 'POST', route: '/api/cases/:id/presence', allowed: care, status: 400, body: {} },
-  { method: 'GET', route: '/api/customers/:id', allowed: care, status: 404 },
+  { method: 'GET', route: '/api/customers/:id', allowed: readers, status: 404 },
   { method: 'POST', route: '/api/customers/:id/merge', allowed: acting, status: 400, body: {} },
   { method: 'POST', route: '/api/customer-merges/:id/undo', allowed: acting, status: 404 },
   { method: 'POST', route: '/api/promises/:id/keep', allowed: care, status: 404 },

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { describe, whenUnauthorized } from './api'
 import type { Me } from './api-types'
 import { Admin } from './admin/admin'
-import { CaseView } from './case/case-view'
+import { CaseView, type BackLink } from './case/case-view'
 import { readHealth, type Health } from './health'
 import { HandoffsPage } from './handoff/handoffs-page'
 import { forgetInbox, Inbox } from './inbox/inbox'
@@ -92,10 +92,15 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
   const route = useRoute()
   const [help, setHelp] = useState(false)
   const lastInbox = useRef('/inbox')
+  const lastTrends = useRef('/trends')
   if (route.page === 'inbox') {
     const search = route.params.toString()
     lastInbox.current = `/inbox${search ? `?${search}` : ''}`
   }
+  // The Trends page keeps its filters in the address; a case opened from it goes back to them.
+  if (route.page === 'trends') lastTrends.current = location.hash.replace(/^#/, '')
+  // Care goes back from a case to its inbox; marketing, which has none, to Trends.
+  const back: BackLink = can.readCases(me.role) ? { hash: lastInbox.current, label: 'Inbox' } : { hash: lastTrends.current, label: 'Trends' }
 
   useEffect(() => {
     if (can.readCases(me.role)) startLive()
@@ -124,7 +129,7 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
           <ul>
             {can.readCases(me.role) && <NavLink href={`#${lastInbox.current}`} current={route.page === 'inbox' || route.page === 'case'} label="Inbox" />}
             {can.handoffs(me.role) && <NavLink href="#/handoffs" current={route.page === 'handoffs'} label="Handoffs" testid="nav-handoffs" />}
-            {can.trends(me.role) && <NavLink href="#/trends" current={route.page === 'trends'} label="Trends" />}
+            {can.trends(me.role) && <NavLink href="#/trends" current={route.page === 'trends' || (route.page === 'case' && back.label === 'Trends')} label="Trends" />}
             {can.admin(me.role) && <NavLink href="#/admin/users" current={route.page === 'admin'} label="Admin" testid="nav-admin" />}
           </ul>
         </nav>
@@ -144,7 +149,7 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
       </header>
       <SpikeBanner />
       <main id="main" tabIndex={-1}>
-        <Page route={route} me={me} inboxHash={lastInbox.current} />
+        <Page route={route} me={me} back={back} />
       </main>
       <Footer />
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
@@ -163,7 +168,7 @@ function NavLink({ href, current, label, testid }: { href: string; current: bool
   )
 }
 
-function Page({ route, me, inboxHash }: { route: Route; me: Me; inboxHash: string }) {
+function Page({ route, me, back }: { route: Route; me: Me; back: BackLink }) {
   const denied = (what: string) => (
     <div class="notice" role="alert">
       <p>Your role ({me.role}) cannot see {what}.</p>
@@ -173,7 +178,7 @@ function Page({ route, me, inboxHash }: { route: Route; me: Me; inboxHash: strin
     case 'inbox':
       return can.readCases(me.role) ? <Inbox params={route.params} /> : can.trends(me.role) ? <Trends /> : denied('the inbox')
     case 'case':
-      return can.readCases(me.role) ? <CaseView id={route.id} inboxHash={inboxHash} /> : denied('cases')
+      return can.readCase(me.role) ? <CaseView id={route.id} back={back} /> : denied('cases')
     case 'admin':
       return can.admin(me.role) ? <Admin tab={route.tab} /> : denied('the admin pages')
     case 'handoffs':

@@ -17,7 +17,10 @@ export function useMe(): Me {
 
 /** What each role may do; the server enforces the same. */
 export const can = {
+  /** The inbox, live updates and presence: the care roles. */
   readCases: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin',
+  /** One case, opened by its address; marketing too, read-only (it follows Trends to a case). */
+  readCase: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin' || role === 'marketing',
   act: (role: Role) => role === 'agent' || role === 'admin',
   note: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin',
   keepPromise: (role: Role) => role === 'agent' || role === 'executive' || role === 'admin',

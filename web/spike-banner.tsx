@@ -116,14 +116,14 @@ export function SpikeBanner() {
                 ))}
               </ul>
             )}
-            {can.readCases(me.role) && alert.samples.length > 0 && (
+            {can.readCase(me.role) && alert.samples.length > 0 && (
               <details class="spike-samples">
                 <summary>Sample mentions ({alert.samples.length})</summary>
                 <ul>
                   {alert.samples.map((sample) => (
                     <li key={sample.id}>
                       <strong>@{sample.author_handle}</strong> <span class="user-text">{sample.text}</span>{' '}
-                      {sample.case_id && <a href={`#/cases/${sample.case_id}`}>case {sample.case_id}</a>}
+                      {sample.case_id && <a href={`#/cases/${sample.case_id}`} data-testid="spike-sample-case">case {sample.case_id}</a>}
                     </li>
                   ))}
                 </ul>

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { tokenStrings, type FeatureSettings } from '../../worker/classify/features'
 import { dequantized, encodeModel, loadModel, ModelFormatError, predict, relativeToFirst, type ModelFile } from '../../worker/classify/model'
-import { rng } from '../../worker/classify/train-cli'
+import { seededRandom } from '../../worker/random'
 
 const settings: FeatureSettings = { buckets: 256, wordNgrams: 2, charMin: 2, charMax: 4, wordWeight: 1, charWeight: 1, handleWeight: 1 }
 
 /** A small softmax model with seeded random weights, some buckets left empty so the file is sparse. */
 function sampleFile(): ModelFile {
-  const random = rng(42)
+  const random = seededRandom(42)
   const weights = Float64Array.from({ length: 256 * 3 }, (_, i) => (Math.floor(i / 3) % 5 === 0 ? 0 : random() * 4 - 2))
   return encodeModel({
     version: 'test-2026.11.1',
@@ -34,7 +34,7 @@ describe('the model file', () => {
     expect(model.file).toEqual(file)
     expect(model.width).toBe(2)
     expect(file.nonZero).toBeLessThan(256)
-    const random = rng(42)
+    const random = seededRandom(42)
     const trained = Float64Array.from({ length: 256 * 3 }, (_, i) => (Math.floor(i / 3) % 5 === 0 ? 0 : random() * 4 - 2))
     const expected = dequantized(relativeToFirst('softmax', 3, trained, [0.1, -0.2, 0.3]).weights)
     expect(Array.from(model.weights, (q) => q * model.scale)).toEqual(Array.from(expected))

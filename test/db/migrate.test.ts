@@ -10,8 +10,8 @@ import { runScript } from '../support/process'
 const expectedTables = [
   'app_user', 'audit_log', 'brand', 'brand_handle', 'business_hours', 'care_case', 'case_event', 'case_presence', 'customer', 'customer_merge',
   'handoff', 'holiday', 'identity', 'login_attempt', 'mention', 'notification', 'outbox', 'promise', 'rejected_item', 'reply_template', 'satisfaction', 'schema_migration', 'session', 'sla_policy',
-  'source', 'spike_alert', 'team', 'team_member', 'trend_case', 'trend_dirty_case', 'trend_dirty_hour', 'trend_hour', 'trend_reason_hour',
-  'trend_term_day', 'user_shift',
+  'source', 'spike_alert', 'team', 'team_member', 'trend_case', 'trend_case_day', 'trend_day', 'trend_dirty_case', 'trend_dirty_case_day',
+  'trend_dirty_hour', 'trend_hour', 'trend_reason_day', 'trend_reason_hour', 'trend_satisfaction_day', 'trend_term_day', 'user_shift',
 ]
 
 async function tables(db: TestDatabase): Promise<string[]> {

@@ -1,45 +1,30 @@
 // The executive handoff end to end over HTTP: request, accept or decline, callback, reminder,
 // outcome and breach, with what the agent is told and what the timeline and webhook say.
-import { createHmac } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { SessionUser } from '../../worker/auth/session'
 import { resolveCase } from '../../worker/cases/status'
 import { handoffRoutes } from '../../worker/handoff/routes'
 import { sweepHandoffs } from '../../worker/handoff/sweep'
 import { handoffSweep } from '../../worker/jobs/handoff-sweep'
 import { useCareApi, type Person } from '../support/care-api'
+import { useWebhookReceiver } from '../support/webhook-receiver'
 
 const care = useCareApi(handoffRoutes, 'handoff-flow')
-const secret = 'handoff-flow-webhook-secret'
-const hooks: { event: string; text: string; valid: boolean }[] = []
-let server: Server
+const receiver = useWebhookReceiver('handoff-flow-webhook-secret')
+const { hooks } = receiver
 let agent: Person
 let exec: Person
 let other: Person
 let admin: Person
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8')
-      const valid = request.headers['x-earshot-signature'] === `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-      hooks.push({ event: String(request.headers['x-earshot-event']), text: (JSON.parse(body) as { text: string }).text, valid })
-      response.writeHead(204).end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack`
-  await care.db.sql`update brand set handoff_webhook_url = ${url}, handoff_webhook_secret = ${secret} where id = ${care.brand.brandId}`
+  await care.db.sql`
+    update brand set handoff_webhook_url = ${receiver.url}, handoff_webhook_secret = ${receiver.secret} where id = ${care.brand.brandId}`
   agent = await care.person({ email: 'agent@handoff.example', name: 'Ann Agent' })
   exec = await care.person({ email: 'exec@handoff.example', name: 'Eve Exec', role: 'executive', teamId: undefined })
   other = await care.person({ email: 'other@handoff.example', name: 'Otto Exec', role: 'executive', teamId: undefined })
   admin = await care.person({ email: 'admin@handoff.example', name: 'Ada Admin', role: 'admin' })
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 const call = (method: string, path: string, who: Person | undefined, body?: unknown) => care.api.call(method, path, body, who?.cookie)
 const json = async <T>(response: Response, status: number): Promise<T> => {

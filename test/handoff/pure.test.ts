@@ -1,12 +1,10 @@
 // The pure parts of the handoff: the drafted summary, the .ics invitation and the signed webhook.
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TimelineEvent } from '../../worker/cases/timeline'
 import { callbackIcs, escapeText, foldLine } from '../../worker/handoff/ics'
 import { draftHandoffSummary, summaryFacts } from '../../worker/handoff/summary'
 import { postWebhook, signBody, webhookMessage } from '../../worker/handoff/webhook'
+import { useWebhookReceiver } from '../support/webhook-receiver'
 
 let serial = 0
 function mention(text: string, sentiment: number, postedAt: string, reasons: string[] = []): TimelineEvent {
@@ -124,47 +122,26 @@ describe('callbackIcs', () => {
 })
 
 describe('postWebhook', () => {
-  const secret = 'a-webhook-secret-of-some-length'
-  const received: { headers: Record<string, string | string[] | undefined>; body: string; valid: boolean }[] = []
-  let server: Server
-  let url: string
-  let answer = 200
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8')
-        const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`)
-        const given = Buffer.from(String(request.headers['x-earshot-signature'] ?? ''))
-        received.push({ headers: request.headers, body, valid: given.length === expected.length && timingSafeEqual(given, expected) })
-        response.writeHead(answer).end()
-      })
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
-  })
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const receiver = useWebhookReceiver('a-webhook-secret-of-some-length')
 
   it('signs the exact body with HMAC-SHA256 and sends Slack-compatible JSON', async () => {
     const message = webhookMessage('handoff_requested', { caseId: '7', priority: 1, customer: 'Kati <Kask>' }, ['From Agent to the executive pool'])
-    const result = await postWebhook({ url, secret }, 'handoff_requested', message)
+    const result = await postWebhook(receiver, 'handoff_requested', message)
     expect(result).toEqual({ ok: true, status: 200 })
-    const last = received.at(-1)!
-    expect(last.valid).toBe(true)
+    expect(receiver.hooks.at(-1)!.valid).toBe(true)
+    const last = receiver.requests.at(-1)!
     expect(last.headers['content-type']).toBe('application/json')
     expect(last.headers['x-earshot-event']).toBe('handoff_requested')
     const json = JSON.parse(last.body) as { text: string; blocks: { type: string; text: { text: string } }[] }
     expect(json.text).toBe('Executive handoff requested: case #7 (P1) — Kati <Kask>\nFrom Agent to the executive pool')
     expect(json.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Executive handoff requested: case #7 (P1) — Kati &lt;Kask&gt;*' } })
-    expect(last.headers['x-earshot-signature']).toBe(`sha256=${await signBody(secret, last.body)}`)
+    expect(last.headers['x-earshot-signature']).toBe(`sha256=${await signBody(receiver.secret, last.body)}`)
   })
 
   it('reports a refusal or an unreachable receiver instead of throwing', async () => {
-    answer = 500
-    expect(await postWebhook({ url, secret }, 'callback_due', { text: 'x' })).toEqual({ ok: false, status: 500 })
-    answer = 200
+    receiver.status = 500
+    expect(await postWebhook(receiver, 'callback_due', { text: 'x' })).toEqual({ ok: false, status: 500 })
+    receiver.status = 200
     const unreachable = await postWebhook({ url: 'http://127.0.0.1:1/hook', secret: null }, 'callback_due', { text: 'x' }, { timeoutMs: 2000 })
     expect(unreachable.ok).toBe(false)
     expect(unreachable.error).toBeTruthy()

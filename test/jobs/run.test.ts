@@ -30,7 +30,7 @@ describe('runScheduledJobs', () => {
       { job: 'sla-sweep', ok: true, result: { breached: 0 }, ms: expect.any(Number) },
       { job: 'promise-sweep', ok: true, result: { reminded: 0, broken: 0 }, ms: expect.any(Number) },
       { job: 'handoff-sweep', ok: true, result: { reminded: 0, breached: 0, webhooks: 0 }, ms: expect.any(Number) },
-      { job: 'trends-rollup', ok: true, result: { hours: 0, days: 0, cases: 0 }, ms: expect.any(Number) },
+      { job: 'trends-rollup', ok: true, result: { hours: 0, days: 0, cases: 0, case_days: 0 }, ms: expect.any(Number) },
       { job: 'spike-sweep', ok: true, result: { evaluated: 0, opened: 0, extended: 0, reopened: 0, ended: 0, webhooks: 0, failed: 0 }, ms: expect.any(Number) },
     ])
     const left = await db.sql`select token_hash from session`

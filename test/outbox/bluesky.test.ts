@@ -2,58 +2,27 @@
 // every reply is posted exactly once under its item's own record key, with the thread's root and
 // parent refs, whatever fails; private replies go through the chat service.
 import { lexicons } from '@atproto/api'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { SessionUser } from '../../worker/auth/session'
+import { describe, expect, it } from 'vitest'
 import { recordKeyFor } from '../../worker/outbox/bluesky'
 import { PublishError } from '../../worker/outbox/platforms'
-import { claimDue, sendDue, sourcePublishers, type SenderOptions } from '../../worker/outbox/sender'
-import { RateLimiters } from '../../worker/sources/limiter'
-import { startFakeBluesky, type FakeBluesky } from '../fakes/bluesky'
-import { FakeClock } from '../support/clock'
-import { createTestDatabase, type TestDatabase } from '../support/database'
-import { insertAgent, insertRoutingBrand, type RoutingBrand } from '../support/routing'
-import { outboxHelpers } from '../support/outbox'
+import { claimDue } from '../../worker/outbox/sender'
+import { startFakeBluesky } from '../fakes/bluesky'
+import { useOutboxTest } from '../support/outbox'
+import { insertRoutingBrand } from '../support/routing'
 
 const password = 'abcd-efgh-ijkl-mnop'
 
-let db: TestDatabase
-let fake: FakeBluesky
-let clock: FakeClock
-let limiters: RateLimiters
-let brand: RoutingBrand
-let agent: SessionUser
-const { reply, outbox, deliveries, settleOthers } = outboxHelpers(() => db.sql, () => agent)
+const setup = useOutboxTest({
+  slug: 'bluesky-outbox',
+  platform: 'bluesky',
+  start: (clock) => startFakeBluesky({ now: clock.epochMs, password }),
+  settings: (fake) => ({ service: fake.url, identifier: fake.handle }),
+  secrets: () => ({ BLUESKY_APP_PASSWORD: password }),
+  // Past the fake's 5-minute window, so that each test starts with the budget unspent.
+  startAfterMs: 6 * 60_000,
+})
+const { options, send, reply, outbox, deliveries } = setup
 let customers = 0
-
-beforeAll(async () => {
-  db = await createTestDatabase()
-  clock = new FakeClock(Date.now())
-  fake = await startFakeBluesky({ now: clock.epochMs, password })
-  brand = await insertRoutingBrand(db.sql, 'bluesky-outbox')
-  await db.sql`
-    insert into source (brand_id, platform, kind, settings)
-    values (${brand.brandId}, 'bluesky', 'mentions', ${JSON.stringify({ service: fake.url, identifier: fake.handle })}::text::jsonb)`
-  const user = await insertAgent(db.sql, { email: 'anna@bluesky.example', name: 'Anna', languages: ['en'], shifts: [], teamId: brand.teamId })
-  agent = { id: user.id, email: 'anna@bluesky.example', name: 'Anna', role: 'agent' }
-})
-afterAll(async () => {
-  await fake.close()
-  await db.close()
-})
-beforeEach(async () => {
-  limiters = new RateLimiters(clock)
-  // Rows take the database's now(): keep the fake clock (which only moves forward) past it, and
-  // past the fake's 5-minute window, so that each test starts with the budget unspent.
-  clock.set(new Date(Math.max(clock.epochMs(), Date.now()) + 6 * 60_000))
-  // Only this test's items are due.
-  await settleOthers()
-})
-
-function options(overrides: Partial<SenderOptions> = {}): SenderOptions {
-  const context = { secrets: { BLUESKY_APP_PASSWORD: password }, limiters, clock, requestTimeoutMs: 2000 }
-  return { clock, publishers: sourcePublishers(db.sql, context), random: () => 0.5, ...overrides }
-}
-const send = (overrides: Partial<SenderOptions> = {}) => sendDue(db.sql, options(overrides))
 
 /**
  * A case whose latest post is the customer's on the fake, as the Bluesky source stores it: by
@@ -61,25 +30,12 @@ const send = (overrides: Partial<SenderOptions> = {}) => sendDue(db.sql, options
  */
 async function caseWithMention({ thread = true, handle = 'kati.bsky.social' } = {}) {
   const n = ++customers
-  const root = thread ? fake.post({ text: `Planned maintenance tonight ${n}`, author: { handle: fake.handle }, reason: 'none' }) : null
-  const post = fake.post({ text: `@${fake.handle} my line is dead ${n}`, author: { handle, displayName: 'Kati' }, reason: root ? 'reply' : 'mention', ...(root ? { replyTo: root.uri } : {}) })
+  const root = thread ? setup.fake.post({ text: `Planned maintenance tonight ${n}`, author: { handle: setup.fake.handle }, reason: 'none' }) : null
+  const post = setup.fake.post({ text: `@${setup.fake.handle} my line is dead ${n}`, author: { handle, displayName: 'Kati' }, reason: root ? 'reply' : 'mention', ...(root ? { replyTo: root.uri } : {}) })
   const did = post.uri.split('/')[2]!
-  const [customer] = await db.sql<{ id: string }[]>`insert into customer (display_name) values (${`customer ${n}`}) returning id`
-  const [identity] = await db.sql<{ id: string }[]>`
-    insert into identity (customer_id, platform, platform_user_id, handle)
-    values (${customer!.id}, 'bluesky', ${did}, ${handle})
-    on conflict (platform, platform_user_id) do update set customer_id = excluded.customer_id returning id`
-  const [care] = await db.sql<{ id: string }[]>`
-    insert into care_case (brand_id, customer_id, status, priority, team_id, owner_id)
-    values (${brand.brandId}, ${customer!.id}, 'open', 3, ${brand.teamId}, ${agent.id}) returning id`
-  await db.sql`
-    insert into mention (platform, external_id, brand_id, identity_id, case_id, text, posted_at, raw)
-    values ('bluesky', ${post.uri}, ${brand.brandId}, ${identity!.id}, ${care!.id}, 'my line is dead', now(), '{}')`
-  return { caseId: care!.id, post, root, did }
+  const { caseId } = await setup.insertCase({ platform: 'bluesky', externalId: post.uri, platformUserId: did, handle })
+  return { caseId, post, root, did }
 }
-
-
-
 
 interface ReplyRecord {
   text: string
@@ -87,9 +43,9 @@ interface ReplyRecord {
   facets?: Array<{ features: Array<{ $type: string; did?: string; uri?: string }> }>
 }
 const repliesTo = (uri: string) =>
-  fake.writes().filter((write) => (write.record as Partial<ReplyRecord>).reply?.parent.uri === uri).map((write) => ({ ...write, record: write.record as ReplyRecord }))
-const calls = (nsid: string) => fake.requests().filter((r) => r.nsid === nsid).length
-const leaseLater = () => clock.advance(3 * 60_000)
+  setup.fake.writes().filter((write) => (write.record as Partial<ReplyRecord>).reply?.parent.uri === uri).map((write) => ({ ...write, record: write.record as ReplyRecord }))
+const calls = (nsid: string) => setup.fake.requests().filter((r) => r.nsid === nsid).length
+const leaseLater = () => setup.clock.advance(3 * 60_000)
 const tid = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/
 
 describe('replying on Bluesky', () => {
@@ -107,7 +63,7 @@ describe('replying on Bluesky', () => {
     const row = await outbox(outboxId!)
     expect(write!.rkey).toMatch(tid)
     expect(write!.rkey).toBe(recordKeyFor({ idempotencyKey: row.idempotency_key, createdAt: row.created_at }))
-    expect(row).toMatchObject({ status: 'sent', platform_post_id: write!.uri, platform_url: `https://bsky.app/profile/${fake.did}/post/${write!.rkey}`, attempts: 1 })
+    expect(row).toMatchObject({ status: 'sent', platform_post_id: write!.uri, platform_url: `https://bsky.app/profile/${setup.fake.did}/post/${write!.rkey}`, attempts: 1 })
     expect(await deliveries(caseId)).toEqual([
       { kind: 'reply', body: expect.objectContaining({ delivery: 'sent', delivery_of: eventId, outbox_id: outboxId, post_id: write!.uri }) },
     ])
@@ -127,7 +83,7 @@ describe('replying on Bluesky', () => {
   it('gives the same item the same key, so a second create is refused instead of posting twice', async () => {
     const { caseId, post } = await caseWithMention()
     await reply(caseId, 'Sent twice by a confused process.')
-    const [item] = await claimDue(db.sql, clock.now())
+    const [item] = await claimDue(setup.db.sql, setup.clock.now())
     const publisher = (await options().publishers(item!))!
     await publisher.publish(item!)
     const again = await publisher.publish(item!).catch((error: unknown) => error)
@@ -141,7 +97,7 @@ describe('replying on Bluesky', () => {
   it('(1) crash after the send, before recording: the next run finds the post under its key and does not post again', async () => {
     const { caseId, post } = await caseWithMention()
     const { outboxId } = await reply(caseId, 'We have found the fault on your line.')
-    const [item] = await claimDue(db.sql, clock.now())
+    const [item] = await claimDue(setup.db.sql, setup.clock.now())
     await (await options().publishers(item!))!.publish(item!)
     const creates = calls('com.atproto.repo.createRecord')
     expect((await outbox(outboxId!)).status).toBe('sending')
@@ -158,11 +114,11 @@ describe('replying on Bluesky', () => {
   it('(1b) the PDS writes the post but the connection drops: reconciled on the retry, posted once', async () => {
     const { caseId, post } = await caseWithMention()
     const { outboxId } = await reply(caseId, 'A technician is booked for tomorrow.')
-    fake.failWrites(1, 'accept_then_reset')
+    setup.fake.failWrites(1, 'accept_then_reset')
     expect(await send()).toMatchObject({ claimed: 1, retried: 1 })
     expect(repliesTo(post.uri)).toHaveLength(1)
     const creates = calls('com.atproto.repo.createRecord')
-    clock.advance(60_000)
+    setup.clock.advance(60_000)
     expect(await send()).toMatchObject({ reconciled: 1 })
     expect(calls('com.atproto.repo.createRecord')).toBe(creates)
     expect(repliesTo(post.uri)).toHaveLength(1)
@@ -172,7 +128,7 @@ describe('replying on Bluesky', () => {
   it('(2) crash before the send: the item left in sending is sent once', async () => {
     const { caseId, post } = await caseWithMention()
     const { outboxId } = await reply(caseId, 'We will call you today.')
-    await claimDue(db.sql, clock.now())
+    await claimDue(setup.db.sql, setup.clock.now())
     leaseLater()
     expect(await send()).toMatchObject({ claimed: 1, sent: 1 })
     expect(repliesTo(post.uri)).toHaveLength(1)
@@ -183,8 +139,8 @@ describe('replying on Bluesky', () => {
     const { caseId, post } = await caseWithMention()
     const { outboxId } = await reply(caseId, 'Thanks for your patience.')
     // beforeEach moved past the last window: this one opens now, for 300 seconds.
-    const opened = clock.epochMs()
-    fake.exhaust()
+    const opened = setup.clock.epochMs()
+    setup.fake.exhaust()
     expect(await send()).toMatchObject({ claimed: 1, rate_limited: 1 })
     const waiting = await outbox(outboxId!)
     expect(waiting).toMatchObject({ status: 'queued' })
@@ -192,9 +148,9 @@ describe('replying on Bluesky', () => {
     // ratelimit-reset is in whole seconds.
     expect(waiting.next_attempt_at.getTime()).toBe(Math.ceil((opened + 300_000) / 1000) * 1000)
     expect(repliesTo(post.uri)).toHaveLength(0)
-    clock.advance(60_000)
+    setup.clock.advance(60_000)
     expect(await send()).toMatchObject({ claimed: 0 })
-    clock.set(new Date(waiting.next_attempt_at.getTime() + 1000))
+    setup.clock.set(new Date(waiting.next_attempt_at.getTime() + 1000))
     expect(await send()).toMatchObject({ claimed: 1, sent: 1 })
     expect(repliesTo(post.uri)).toHaveLength(1)
     expect(await outbox(outboxId!)).toMatchObject({ status: 'sent', last_error: null })
@@ -203,18 +159,18 @@ describe('replying on Bluesky', () => {
   it('(4) 5xx answers are retried with growing backoff, then sent once', async () => {
     const { caseId, post } = await caseWithMention()
     const { outboxId } = await reply(caseId, 'Checking with the network team.')
-    fake.failWrites(1, 500)
-    fake.failWrites(1, 503)
-    const started = clock.epochMs()
+    setup.fake.failWrites(1, 500)
+    setup.fake.failWrites(1, 503)
+    const started = setup.clock.epochMs()
     expect(await send()).toMatchObject({ retried: 1 })
     expect((await outbox(outboxId!)).last_error).toMatch(/com\.atproto\.repo\.createRecord answered 500/)
     const first = (await outbox(outboxId!)).next_attempt_at.getTime() - started
     expect(first).toBeGreaterThanOrEqual(15_000)
-    clock.set(new Date(started + first))
+    setup.clock.set(new Date(started + first))
     expect(await send()).toMatchObject({ retried: 1 })
-    const second = (await outbox(outboxId!)).next_attempt_at.getTime() - clock.epochMs()
+    const second = (await outbox(outboxId!)).next_attempt_at.getTime() - setup.clock.epochMs()
     expect(second).toBeGreaterThan(first)
-    clock.advance(second)
+    setup.clock.advance(second)
     expect(await send()).toMatchObject({ sent: 1 })
     expect(repliesTo(post.uri)).toHaveLength(1)
     expect(await outbox(outboxId!)).toMatchObject({ status: 'sent', attempts: 3 })
@@ -229,13 +185,13 @@ describe('replying on Bluesky', () => {
     expect(row.last_error).toBe('A Bluesky post holds at most 300 characters; this one has 301. Shorten it or send it as a direct message.')
     expect((await deliveries(caseId))[0]!.body).toMatchObject({ delivery: 'failed', error: row.last_error })
     expect(calls('com.atproto.repo.createRecord')).toBe(creates)
-    clock.advance(24 * 3600_000)
+    setup.clock.advance(24 * 3600_000)
     expect(await send()).toMatchObject({ claimed: 0 })
   })
 
   it('(5b) a deleted post cannot be answered: the item fails saying so', async () => {
     const { caseId, post } = await caseWithMention()
-    fake.deletePost(post.uri)
+    setup.fake.deletePost(post.uri)
     const { outboxId } = await reply(caseId, 'Are you still there?')
     expect(await send()).toMatchObject({ failed: 1 })
     expect((await outbox(outboxId!)).last_error).toMatch(/no longer on Bluesky/)
@@ -245,11 +201,11 @@ describe('replying on Bluesky', () => {
   it('(5c) the PDS’s own refusal is shown with its message', async () => {
     const { caseId, post } = await caseWithMention()
     await reply(caseId, 'Wrong account.')
-    const [item] = await claimDue(db.sql, clock.now())
-    const otherBrand = await insertRoutingBrand(db.sql, 'bluesky-other')
-    await db.sql`
+    const [item] = await claimDue(setup.db.sql, setup.clock.now())
+    const otherBrand = await insertRoutingBrand(setup.db.sql, 'bluesky-other')
+    await setup.db.sql`
       insert into source (brand_id, platform, kind, settings)
-      values (${otherBrand.brandId}, 'bluesky', 'mentions', ${JSON.stringify({ service: fake.url, identifier: 'someone.else.example' })}::text::jsonb)`
+      values (${otherBrand.brandId}, 'bluesky', 'mentions', ${JSON.stringify({ service: setup.fake.url, identifier: 'someone.else.example' })}::text::jsonb)`
     const publisher = (await options().publishers({ ...item!, brandId: otherBrand.brandId }))!
     const refused = await publisher.publish(item!).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(PublishError)
@@ -262,31 +218,31 @@ describe('replying on Bluesky', () => {
 describe('private replies on Bluesky', () => {
   it('go to the customer through the chat service, once', async () => {
     const { caseId, did } = await caseWithMention()
-    const before = fake.messages().length
+    const before = setup.fake.messages().length
     const { outboxId } = await reply(caseId, 'Could you send us your account number?', 'private')
     expect(await send()).toMatchObject({ sent: 1 })
-    const sent = fake.messages().slice(before)
-    expect(sent).toEqual([expect.objectContaining({ sender: fake.did, text: 'Could you send us your account number?' })])
-    expect(sent[0]!.members.sort()).toEqual([fake.did, did].sort())
+    const sent = setup.fake.messages().slice(before)
+    expect(sent).toEqual([expect.objectContaining({ sender: setup.fake.did, text: 'Could you send us your account number?' })])
+    expect(sent[0]!.members.sort()).toEqual([setup.fake.did, did].sort())
     expect(await outbox(outboxId!)).toMatchObject({ status: 'sent', platform_post_id: sent[0]!.id, platform_url: null })
   })
 
   it('are reconciled after a crash, not sent twice', async () => {
     const { caseId } = await caseWithMention()
-    const before = fake.messages().length
+    const before = setup.fake.messages().length
     const { outboxId } = await reply(caseId, 'Please check your inbox.', 'private')
-    const [item] = await claimDue(db.sql, clock.now())
+    const [item] = await claimDue(setup.db.sql, setup.clock.now())
     await (await options().publishers(item!))!.publish(item!)
     leaseLater()
     expect(await send()).toMatchObject({ reconciled: 1 })
-    const sent = fake.messages().slice(before)
+    const sent = setup.fake.messages().slice(before)
     expect(sent).toHaveLength(1)
     expect(await outbox(outboxId!)).toMatchObject({ status: 'sent', platform_post_id: sent[0]!.id })
   })
 
   it('fail clearly when the customer does not take messages from the brand', async () => {
     const { caseId, did } = await caseWithMention({ handle: 'closed.bsky.social' })
-    fake.refuseMessages(did)
+    setup.fake.refuseMessages(did)
     const { outboxId } = await reply(caseId, 'Can we talk in private?', 'private')
     expect(await send()).toMatchObject({ failed: 1 })
     expect((await outbox(outboxId!)).last_error).toMatch(/NotFollowedBySender.*reply in public instead/)
@@ -295,7 +251,7 @@ describe('private replies on Bluesky', () => {
 
 describe('the fake Bluesky services', () => {
   it('answered every call above within the lexicons @atproto/api ships', () => {
-    const bodies = fake.responses()
+    const bodies = setup.fake.responses()
     expect(new Set(bodies.map((b) => b.nsid))).toEqual(
       new Set([
         'com.atproto.server.createSession',

@@ -7,6 +7,7 @@
 //                    (07:00Z); fall back Sun 3 Nov 02:00 → 01:00 local (06:00Z).
 // 2024-01-15 is a Monday.
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../worker/random'
 import {
   addBusinessMinutes,
   businessMinutesBetween,
@@ -314,17 +315,6 @@ describe('calendar validation', () => {
 })
 
 describe('addBusinessMinutes and businessMinutesBetween are inverses', () => {
-  /** mulberry32: a small seeded PRNG so failures reproduce. */
-  function prng(seed: number): () => number {
-    let state = seed >>> 0
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0
-      let t = state
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-    }
-  }
   const calendars = [
     tllOffice,
     tllOfficeTuesdayOff,
@@ -344,7 +334,7 @@ describe('addBusinessMinutes and businessMinutesBetween are inverses', () => {
   // All of 2024, so both DST changes in both zones are crossed.
   const yearStart = Date.parse('2024-01-01T00:00:00Z')
   const yearMs = 366 * 86_400_000
-  const random = prng(20_240_331)
+  const random = seededRandom(20_240_331)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
 
   it('minutes → instant → minutes, 500 random cases', () => {

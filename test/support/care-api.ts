@@ -21,7 +21,7 @@ export async function insertColleague(sql: Sql, spec: AgentSpec): Promise<Agent>
   return user
 }
 
-/** Mark Eting of marketing, who may log in (with `password`) but not work cases. */
+/** Mark Eting of marketing, who may log in (with `password`) and read cases but not work them. */
 export async function insertMarketer(sql: Sql, email: string): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     insert into app_user (email, name, role, password_hash) values (${email}, 'Mark Eting', 'marketing', ${await passwordHash()}) returning id`

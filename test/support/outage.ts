@@ -3,19 +3,8 @@
 // bursts (an outage, a billing error) on top. Also measures how long after a burst's first
 // mention the alert comes when sweeping each minute (bench:trends reports it).
 import type { Sql } from '../../worker/db/connect'
+import { seededRandom } from '../../worker/random'
 import { sweepSpikes, type SpikeSweepOptions } from '../../worker/trends/spikes'
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 function poisson(mean: number, random: () => number): number {
   // Knuth's method: fine for the small per-minute means used here.

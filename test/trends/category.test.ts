@@ -1,5 +1,6 @@
 // A mention's and a case's category: one rule, in TypeScript and in SQL, giving the same answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seededRandom } from '../../worker/random'
 import { caseCategorySql, categoryOf, mentionCategorySql, topicalSignals, type ReasonLike } from '../../worker/trends/category'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { insertClassified, insertIdentity, insertRoutingBrand } from '../support/routing'
@@ -35,18 +36,6 @@ describe('the SQL form', () => {
   })
   afterAll(() => db.close())
 
-  /** mulberry32: a small seeded PRNG so failures reproduce. */
-  function seeded(seed: number): () => number {
-    let state = seed >>> 0
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0
-      let t = state
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
-
   const signals = [...topicalSignals, 'reach', 'repeat_contact', 'negative_sentiment']
 
   function randomReasons(random: () => number): ReasonLike[] {
@@ -61,7 +50,7 @@ describe('the SQL form', () => {
   }
 
   it('agrees with categoryOf for mentions and for cases, merged cases counting for their survivor', async () => {
-    const random = seeded(20261125)
+    const random = seededRandom(20261125)
     const brand = await insertRoutingBrand(db.sql, 'category-agreement')
     const cases: { id: string; mergedInto: string | null; reasons: ReasonLike[] }[] = []
     const mentions: { id: string; reasons: ReasonLike[] }[] = []

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mentionCategorySql } from '../../worker/trends/category'
+import { satisfactionReport } from '../../worker/satisfaction/stats'
+import { rollUpLocalDays, sumCaseDays, type Bucket } from '../../worker/trends/rollup'
 import {
   noFilters, periodProblem, sentimentFigures, termDays, allDayCandidates, busyDayCandidates, scoreTerms, trendMentions, trendScope, trendsReport, trendTerms,
   type ChartScope, type MentionQuery,
@@ -57,8 +59,31 @@ async function insertTermDay(brandId: string, day: string, term: string, complai
 }
 
 const filters = (f: Partial<TrendFilters> = {}): TrendFilters => ({ ...noFilters, ...f })
-const report = (brandId: string, from: Date, to: Date, bucket: 'hour' | 'day', f: Partial<TrendFilters> = {}) =>
-  trendsReport(db.sql, { brandId, from, to, bucket, filters: filters(f) })
+/** The brand's days summed from the hour rows written here, as the rollup job sums them. */
+async function sumDays(brandId: string) {
+  const hours = await db.sql<Bucket[]>`
+    select brand_id::text, hour from trend_hour where brand_id = ${brandId}
+    union
+    select brand_id::text, hour from trend_reason_hour where brand_id = ${brandId}`
+  await rollUpLocalDays(db.sql, hours)
+}
+
+/** The brand's days of cases and satisfaction asks summed from the rows written here. */
+async function sumCaseDaysOf(brandId: string) {
+  const days = await db.sql<{ brand_id: string; day: string }[]>`
+    select t.brand_id::text, (t.opened_hour at time zone b.time_zone)::date::text as day
+      from trend_case t join brand b on b.id = t.brand_id where t.brand_id = ${brandId}
+    union
+    select c.brand_id::text, (s.asked_at at time zone b.time_zone)::date::text
+      from satisfaction s join care_case c on c.id = s.case_id join brand b on b.id = c.brand_id where c.brand_id = ${brandId}`
+  await sumCaseDays(db.sql, days)
+}
+
+async function report(brandId: string, from: Date, to: Date, bucket: 'hour' | 'day', f: Partial<TrendFilters> = {}) {
+  await sumDays(brandId)
+  await sumCaseDaysOf(brandId)
+  return trendsReport(db.sql, { brandId, from, to, bucket, filters: filters(f) })
+}
 
 function meanAndSd(values: number[]) {
   const mean = values.reduce((a, b) => a + b, 0) / values.length
@@ -78,7 +103,7 @@ describe('periods', () => {
     expect(long?.detail).toMatch(/31 days/)
   })
 
-  it("stands for a local day by the UTC day whose noon it holds, and for a shorter period by the days it touches", () => {
+  it('stands for a local day by the UTC day whose noon it holds, and for hours or a shorter period by the days they touch', () => {
     // Tallinn's 27 October 2024 runs from 21:00 UTC the day before (summer time) to 22:00 UTC.
     expect(termDays(tallinn('2024-10-27T00:00'), tallinn('2024-10-28T00:00'))).toEqual({ first: '2024-10-27', end: '2024-10-28' })
     // New York's day runs 04:00 to 04:00 UTC; most of it is the same UTC date.
@@ -86,6 +111,8 @@ describe('periods', () => {
     expect(termDays(at('2024-10-01T00:00Z'), at('2024-11-01T00:00Z'))).toEqual({ first: '2024-10-01', end: '2024-11-01' })
     expect(termDays(at('2024-10-27T13:00Z'), at('2024-10-27T16:00Z'))).toEqual({ first: '2024-10-27', end: '2024-10-28' })
     expect(termDays(at('2024-10-27T20:00Z'), at('2024-10-28T03:00Z'))).toEqual({ first: '2024-10-27', end: '2024-10-29' })
+    // The last 24 hours, early in the UTC day: yesterday and today, not yesterday alone.
+    expect(termDays(at('2024-10-27T04:00Z'), at('2024-10-28T04:00Z'), 'hour')).toEqual({ first: '2024-10-27', end: '2024-10-29' })
   })
 
   it('rounds a period out to whole buckets: UTC hours, or days in the brand zone', async () => {
@@ -387,16 +414,30 @@ describe('response times and SLA', () => {
     // Opened before the period: counted nowhere.
     await insertCase(brandId, new Date('2024-07-01T09:00Z'), { first: 10_000, resolution: 10_000, met: false })
 
-    const r = await report(brandId, new Date('2024-07-10T00:00Z'), new Date('2024-07-11T00:00Z'), 'day')
-    // percentile_cont interpolates: the median of 10..100 is 55, its p90 is 90 + 0.1 · 10.
-    expect(r.response).toEqual({
+    // Read off 5% bins, within 2.5% of percentile_cont's here: the median of 10..100 is 55, its
+    // p90 90 + 0.1 · 10; of 100..400, 250 and 370.
+    const near = (exact: number) => ({ asymmetricMatch: (value: unknown) => typeof value === 'number' && Math.abs(value - exact) <= 0.025 * exact })
+    const expected = {
       cases: 10,
-      first_response: { median_minutes: 55, p90_minutes: 91 },
-      resolution: { median_minutes: 250, p90_minutes: 370 },
+      first_response: { median_minutes: near(55), p90_minutes: near(91) },
+      resolution: { median_minutes: near(250), p90_minutes: near(370) },
       sla: { met: 6, breached: 2, attainment: 0.75 },
-    })
+    }
+    // Whole days unfiltered add up trend_case_day; hours bin the cases on the way: the same figures.
+    const days = await report(brandId, new Date('2024-07-10T00:00Z'), new Date('2024-07-11T00:00Z'), 'day')
+    expect(days.response).toEqual(expected)
+    const hours = await report(brandId, days.from, days.to, 'hour')
+    expect(hours.response).toEqual(days.response)
     const outage = await report(brandId, new Date('2024-07-10T00:00Z'), new Date('2024-07-11T00:00Z'), 'day', { category: 'outage' })
-    expect(outage.response).toMatchObject({ cases: 5, first_response: { median_minutes: 30 }, sla: { met: 4, breached: 1, attainment: 0.8 } })
+    expect(outage.response).toMatchObject({ cases: 5, first_response: { median_minutes: near(30) }, sla: { met: 4, breached: 1, attainment: 0.8 } })
+  })
+
+  it('count a response in no business time as none at all', async () => {
+    const brandId = await insertBrand()
+    for (const first of [0, 0, 0, 12]) await insertCase(brandId, new Date('2024-07-13T09:20Z'), { first, resolution: null, met: null })
+    const r = await report(brandId, new Date('2024-07-13T00:00Z'), new Date('2024-07-14T00:00Z'), 'day')
+    // p90: rank 0.9 · 3 = 2.7, so 0.7 of the way from 0 to 12.
+    expect(r.response.first_response).toEqual({ median_minutes: 0, p90_minutes: expect.closeTo(8.4, 0) })
   })
 
   it('are empty, not zero, without cases', async () => {
@@ -424,6 +465,14 @@ describe('response times and SLA', () => {
     const r = await report(brandId, tallinn('2024-07-10T00:00'), tallinn('2024-07-11T00:00'), 'day')
     expect(r.satisfaction.overall).toMatchObject({ asked: 2, answered: 2, csat: 50, scores: [0, 1, 0, 0, 1] })
     expect(r.satisfaction.from).toEqual(r.from)
+    // Whole days add up trend_satisfaction_day; hours read the asks: the same report.
+    const byHour = await report(brandId, r.from, r.to, 'hour')
+    expect(byHour.satisfaction).toEqual(r.satisfaction)
+    // A period of whole days and a piece of one at each end: the days from the rollup, the pieces
+    // from the asks, together what the asks alone give.
+    const ragged = await report(brandId, tallinn('2024-07-09T13:00'), tallinn('2024-07-12T15:30'), 'hour')
+    expect(ragged.satisfaction).toEqual(await satisfactionReport(db.sql, { brandId, from: ragged.from, to: ragged.to }))
+    expect(ragged.satisfaction.overall).toMatchObject({ asked: 3, answered: 3, scores: [1, 1, 0, 0, 1] })
   })
 })
 

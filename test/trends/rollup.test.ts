@@ -1,12 +1,15 @@
 // The trend rollups on a real database: after any mix of inserts, re-classifications, moves,
 // replays and case changes, processed in any batches by any number of runners, they equal a
 // recomputation from scratch, and a rebuild gives the same tables.
+import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadStaffing } from '../../worker/cases/staffing'
+import { seededRandom } from '../../worker/random'
 import { businessMinutesBetween, calendar } from '../../worker/sla/calendar'
 import { categoryOf, topicalSignals, type ReasonLike } from '../../worker/trends/category'
 import { processAllDirty, processDirty, rebuildTrends, slaMet, type RebuildProgress } from '../../worker/trends/rollup'
-import { countTerms } from '../../worker/trends/terms'
+import { countTerms, keptTerms } from '../../worker/trends/terms'
+import { connect } from '../../worker/db/connect'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { insertClassified, insertIdentity, insertRoutingBrand, tallinn, type RoutingBrand } from '../support/routing'
 
@@ -16,24 +19,18 @@ beforeAll(async () => {
 })
 afterAll(() => db.close())
 
-/** The hours insertRoutingBrand gives every brand: Tallinn, Monday to Friday 08:00–20:00. */
-const tallinnOffice = calendar({
-  timeZone: 'Europe/Tallinn',
-  spans: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })),
-})
+/** The hours insertRoutingBrand gives every brand: Monday to Friday 08:00–20:00, in Tallinn unless moved. */
+const office = (timeZone: string) => calendar({ timeZone, spans: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })) })
 /** The same brand declared staffed round the clock. */
 const roundTheClock = calendar({ timeZone: 'Europe/Tallinn', alwaysOpen: true, spans: [] })
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
+/** The date an instant falls on in a zone, as trend_day keys it. */
+const localDate = (at: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+
+/** Draws that reproduce: a failure's seed gives the same walk again. */
 function seeded(seed: number) {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
+  const next = seededRandom(seed)
   const int = (below: number) => Math.floor(next() * below)
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!
   return { next, int, pick, chance: (p: number) => next() < p }
@@ -128,20 +125,36 @@ async function insertMentions(rows: MentionRow[]): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The rollups, read back and recomputed from scratch
 
+interface Figures { mentions: number; complaints: number; negative: number; sentiment_sum: number; sentiment_squares: number }
+
 interface Tables {
-  hours: Record<string, { mentions: number; complaints: number; negative: number; sentiment_sum: number; sentiment_squares: number }>
+  hours: Record<string, Figures>
   reasons: Record<string, number>
+  days: Record<string, Figures>
+  dayReasons: Record<string, number>
   terms: Record<string, number>
   cases: Record<string, {
     brand_id: string; opened_hour: string; platform: string; language: string; category: string; team_id: string | null
     owner_id: string | null; first_response_minutes: number | null; resolution_minutes: number | null; sla_met: boolean | null
   }>
+  caseDays: Record<string, { cases: number; sla_met: number; sla_breached: number; first_response_bins: Record<string, number>; resolution_bins: Record<string, number> }>
+  /** brand|day|agent|team|category → asked, answered, score counts. */
+  asks: Record<string, number[]>
 }
+
+/** The bin sql/0009's trend_minutes_bin gives. */
+const binOf = (minutes: number) => (minutes <= 0 ? -1 : Math.floor(Math.log(1 + minutes) / Math.log(1.05)))
 
 const utcHour = (at: Date) => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000).toISOString()
 
+const noFigures = (): Figures => ({ mentions: 0, complaints: 0, negative: 0, sentiment_sum: 0, sentiment_squares: 0 })
+
+/** Sums of sums come out in another order than the mentions' own: equal to the ninth digit. */
+const roughly = ({ sentiment_sum, sentiment_squares, ...counts }: Figures): Figures =>
+  ({ ...counts, sentiment_sum: Number(sentiment_sum.toFixed(9)) + 0, sentiment_squares: Number(sentiment_squares.toFixed(9)) + 0 })
+
 async function storedTables(): Promise<Tables> {
-  const tables: Tables = { hours: {}, reasons: {}, terms: {}, cases: {} }
+  const tables: Tables = { hours: {}, reasons: {}, days: {}, dayReasons: {}, terms: {}, cases: {}, caseDays: {}, asks: {} }
   const hours = await db.sql<{ brand_id: string; hour: Date; platform: string; language: string; category: string; mentions: number; complaints: number; negative: number; sentiment_sum: number; sentiment_squares: number }[]>`
     select * from trend_hour`
   for (const { brand_id, hour, platform, language, category, ...figures } of hours) {
@@ -150,18 +163,35 @@ async function storedTables(): Promise<Tables> {
   const reasons = await db.sql<{ brand_id: string; hour: Date; platform: string; language: string; category: string; signal: string; mentions: number }[]>`
     select * from trend_reason_hour`
   for (const row of reasons) tables.reasons[[row.brand_id, row.hour.toISOString(), row.platform, row.language, row.category, row.signal].join('|')] = row.mentions
+  const days = await db.sql<({ brand_id: string; day: string; platform: string; language: string; category: string } & Figures)[]>`
+    select brand_id, day::text as day, platform, language, category, mentions, complaints, negative, sentiment_sum, sentiment_squares from trend_day`
+  for (const { brand_id, day, platform, language, category, ...figures } of days) {
+    tables.days[[brand_id, day, platform, language, category].join('|')] = roughly(figures)
+  }
+  const dayReasons = await db.sql<{ brand_id: string; day: string; platform: string; language: string; category: string; signal: string; mentions: number }[]>`
+    select brand_id, day::text as day, platform, language, category, signal, mentions from trend_reason_day`
+  for (const row of dayReasons) tables.dayReasons[[row.brand_id, row.day, row.platform, row.language, row.category, row.signal].join('|')] = row.mentions
   const terms = await db.sql<{ brand_id: string; day: string; language: string; term: string; complaints: number }[]>`
     select brand_id, day::text as day, language, term, complaints from trend_term_day`
   for (const row of terms) tables.terms[[row.brand_id, row.day, row.language, row.term].join('|')] = row.complaints
   const cases = await db.sql<({ case_id: string; opened_hour: Date } & Omit<Tables['cases'][string], 'opened_hour'>)[]>`
     select * from trend_case`
   for (const { case_id, opened_hour, ...row } of cases) tables.cases[case_id] = { ...row, opened_hour: opened_hour.toISOString() }
+  const caseDays = await db.sql<({ brand_id: string; day: string } & Tables['caseDays'][string])[]>`
+    select brand_id, day::text as day, cases, sla_met, sla_breached, first_response_bins, resolution_bins from trend_case_day`
+  for (const { brand_id, day, ...row } of caseDays) tables.caseDays[`${brand_id}|${day}`] = row
+  const asks = await db.sql<{ key: string; figures: number[] }[]>`
+    select concat_ws('|', brand_id, day, coalesce(agent_id::text, '-'), coalesce(team_id::text, '-'), category) as key,
+           json_build_array(asked, answered, score_1, score_2, score_3, score_4, score_5) as figures
+      from trend_satisfaction_day`
+  for (const row of asks) tables.asks[row.key] = row.figures
   return tables
 }
 
 /** The rollups computed here, in TypeScript, from the mentions and cases as they are now. */
 async function recomputedTables(): Promise<Tables> {
-  const tables: Tables = { hours: {}, reasons: {}, terms: {}, cases: {} }
+  const tables: Tables = { hours: {}, reasons: {}, days: {}, dayReasons: {}, terms: {}, cases: {}, caseDays: {}, asks: {} }
+  const zones = new Map((await db.sql<{ id: string; time_zone: string }[]>`select id, time_zone from brand`).map((brand) => [brand.id, brand.time_zone]))
   const mentions = await db.sql<{ id: string; brand_id: string; case_id: string | null; platform: string; language: string | null; complaint: boolean; sentiment: number; sentiment_label: string; urgency_reasons: ReasonLike[]; text: string; posted_at: Date }[]>`
     select id, brand_id, case_id, platform, language, complaint, sentiment::float8 as sentiment, sentiment_label, urgency_reasons, text, posted_at
       from mention where classified_at is not null and kind = 'customer'`
@@ -169,14 +199,18 @@ async function recomputedTables(): Promise<Tables> {
   for (const m of mentions) {
     const language = m.language ?? 'other'
     const bucket = [m.brand_id, utcHour(m.posted_at), m.platform, language, categoryOf(m.urgency_reasons)].join('|')
-    const hour = (tables.hours[bucket] ??= { mentions: 0, complaints: 0, negative: 0, sentiment_sum: 0, sentiment_squares: 0 })
-    hour.mentions++
-    if (m.complaint) hour.complaints++
-    if (m.sentiment_label === 'negative') hour.negative++
-    hour.sentiment_sum += m.sentiment
-    hour.sentiment_squares += m.sentiment * m.sentiment
+    // A day holds the hours that start on it in the brand's zone.
+    const dayBucket = [m.brand_id, localDate(new Date(utcHour(m.posted_at)), zones.get(m.brand_id)!), m.platform, language, categoryOf(m.urgency_reasons)].join('|')
+    for (const figures of [(tables.hours[bucket] ??= noFigures()), (tables.days[dayBucket] ??= noFigures())]) {
+      figures.mentions++
+      if (m.complaint) figures.complaints++
+      if (m.sentiment_label === 'negative') figures.negative++
+      figures.sentiment_sum += m.sentiment
+      figures.sentiment_squares += m.sentiment * m.sentiment
+    }
     for (const signal of new Set(m.urgency_reasons.map((reason) => String(reason.signal)))) {
       tables.reasons[`${bucket}|${signal}`] = (tables.reasons[`${bucket}|${signal}`] ?? 0) + 1
+      tables.dayReasons[`${dayBucket}|${signal}`] = (tables.dayReasons[`${dayBucket}|${signal}`] ?? 0) + 1
     }
     if (m.complaint) {
       const day = [m.brand_id, m.posted_at.toISOString().slice(0, 10), language].join('|')
@@ -184,8 +218,9 @@ async function recomputedTables(): Promise<Tables> {
     }
   }
   for (const [day, texts] of complaintTexts) {
-    for (const [term, complaints] of countTerms(texts)) tables.terms[`${day}|${term}`] = complaints
+    for (const [term, complaints] of keptTerms(countTerms(texts))) tables.terms[`${day}|${term}`] = complaints
   }
+  for (const [key, figures] of Object.entries(tables.days)) tables.days[key] = roughly(figures)
 
   const cases = await db.sql<{ id: string; brand_id: string; always_staffed: boolean; opened_at: Date; team_id: string | null; owner_id: string | null; first_response_at: Date | null; resolved_at: Date | null; merged_into_id: string | null; breached: boolean }[]>`
     select c.id, c.brand_id, b.always_staffed, c.opened_at, c.team_id, c.owner_id, c.first_response_at, c.resolved_at, c.merged_into_id,
@@ -199,7 +234,7 @@ async function recomputedTables(): Promise<Tables> {
     const own = filed
       .filter((m) => m.case_id === kase.id || mergedIn.has(m.case_id))
       .sort((a, b) => a.posted_at.getTime() - b.posted_at.getTime() || Number(a.id) - Number(b.id))
-    const hours = kase.always_staffed ? roundTheClock : tallinnOffice
+    const hours = kase.always_staffed ? roundTheClock : office(zones.get(kase.brand_id)!)
     tables.cases[kase.id] = {
       brand_id: kase.brand_id,
       opened_hour: utcHour(kase.opened_at),
@@ -213,18 +248,40 @@ async function recomputedTables(): Promise<Tables> {
       sla_met: slaMet(kase),
     }
   }
+  for (const row of Object.values(tables.cases)) {
+    const key = `${row.brand_id}|${localDate(new Date(row.opened_hour), zones.get(row.brand_id)!)}`
+    const day = (tables.caseDays[key] ??= { cases: 0, sla_met: 0, sla_breached: 0, first_response_bins: {}, resolution_bins: {} })
+    day.cases++
+    if (row.sla_met === true) day.sla_met++
+    if (row.sla_met === false) day.sla_breached++
+    for (const [minutes, bins] of [[row.first_response_minutes, day.first_response_bins], [row.resolution_minutes, day.resolution_bins]] as const) {
+      if (minutes !== null) bins[binOf(minutes)] = (bins[binOf(minutes)] ?? 0) + 1
+    }
+  }
+  const asks = await db.sql<{ brand_id: string; asked_at: Date; agent_id: string | null; team_id: string | null; category: string; score: number | null }[]>`
+    select c.brand_id, s.asked_at, s.agent_id, s.team_id, s.category, s.score from satisfaction s join care_case c on c.id = s.case_id`
+  for (const ask of asks) {
+    const key = [ask.brand_id, localDate(ask.asked_at, zones.get(ask.brand_id)!), ask.agent_id ?? '-', ask.team_id ?? '-', ask.category].join('|')
+    const figures = (tables.asks[key] ??= [0, 0, 0, 0, 0, 0, 0])
+    figures[0]!++
+    if (ask.score !== null) {
+      figures[1]!++
+      figures[1 + ask.score]!++
+    }
+  }
   return tables
 }
 
-async function queued(): Promise<{ hours: number; cases: number }> {
-  const [row] = await db.sql<{ hours: number; cases: number }[]>`
-    select (select count(*)::int from trend_dirty_hour) as hours, (select count(*)::int from trend_dirty_case) as cases`
+async function queued(): Promise<{ hours: number; cases: number; caseDays: number }> {
+  const [row] = await db.sql<{ hours: number; cases: number; caseDays: number }[]>`
+    select (select count(*)::int from trend_dirty_hour) as hours, (select count(*)::int from trend_dirty_case) as cases,
+           (select count(*)::int from trend_dirty_case_day) as "caseDays"`
   return row!
 }
 
 async function expectUpToDate(): Promise<Tables> {
   await processAllDirty(db.sql, { batchSize: 50 })
-  expect(await queued()).toEqual({ hours: 0, cases: 0 })
+  expect(await queued()).toEqual({ hours: 0, cases: 0, caseDays: 0 })
   const stored = await storedTables()
   expect(stored).toEqual(await recomputedTables())
   return stored
@@ -344,6 +401,23 @@ async function randomChange(random: Random, world: World, counter: { next: numbe
   return changeCase(random, world)
 }
 
+/** Satisfaction asks on random cases of the world at random times: their ids. */
+async function askRandomly(random: Random, world: World, count: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let n = 0; n < count; n++) {
+    const brand = random.pick(world.brands)
+    const askedAt = randomTime(random)
+    const [row] = await db.sql<{ id: string }[]>`
+      insert into satisfaction (case_id, token_hash, channel, language, agent_id, team_id, category, asked_at, expires_at)
+      values (${random.pick(world.cases.get(brand.brandId)!)}, ${randomBytes(32).toString('hex')}, 'public', 'en',
+              ${random.chance(0.7) ? brand.leadId : null}, ${random.chance(0.8) ? brand.teamId : null}, ${random.pick(['general', 'outage', 'money'])},
+              ${askedAt}, ${askedAt}::timestamptz + interval '7 days')
+      returning id`
+    ids.push(row!.id)
+  }
+  return ids
+}
+
 async function changeCase(random: Random, world: World): Promise<string> {
   const brand = random.pick(world.brands)
   const cases = world.cases.get(brand.brandId)!
@@ -410,10 +484,87 @@ describe('trend rollups', () => {
     const progress: RebuildProgress[] = []
     const rebuilt = await rebuildTrends(db.sql, { batchSize: 7, onProgress: (report) => progress.push(report) })
     expect(await storedTables()).toEqual(stored)
-    expect(await queued()).toEqual({ hours: 0, cases: 0 })
+    expect(await queued()).toEqual({ hours: 0, cases: 0, caseDays: 0 })
     expect(rebuilt.hours).toBe(progress.filter((p) => p.phase === 'hours').at(-1)!.total)
     expect(rebuilt.cases).toBeGreaterThanOrEqual(progress.filter((p) => p.phase === 'cases').at(-1)!.total)
     expect(progress.filter((p) => p.phase === 'hours').length).toBeGreaterThan(2)
+  })
+
+  it('sum satisfaction asks per day, and again when they are answered or corrected', async () => {
+    const random = seeded(77)
+    const world = await createWorld(2, 5)
+    const asks = await askRandomly(random, world, 40)
+    await expectUpToDate()
+    for (const id of asks.slice(0, 25)) {
+      await db.sql`update satisfaction set score = ${1 + random.int(5)}, answered_at = asked_at + interval '1 hour', answered_via = 'page' where id = ${id}`
+    }
+    const answered = await expectUpToDate()
+    expect(Object.values(answered.asks).reduce((sum, figures) => sum + figures[1]!, 0)).toBe(25)
+    // A correction moves an ask to another day and agent.
+    await db.sql`update satisfaction set asked_at = asked_at + interval '3 days', agent_id = null where id = ${asks[0]!}`
+    await expectUpToDate()
+  })
+
+  it("regroup a brand's days, and measure its cases again, when it moves to another time zone", async () => {
+    const random = seeded(31)
+    const world = await createWorld(2, 4)
+    const rows = Array.from({ length: 80 }, (_, i) => ({ ...newMention(random, world, `zone-${i}`), ...classification(random, 'test-1') }))
+    await insertMentions(rows)
+    const mentionIds = await db.sql<{ id: string; brand_id: string }[]>`select id, brand_id from mention where external_id like 'zone-%'`
+    for (const mention of mentionIds) {
+      await db.sql`update mention set case_id = ${random.pick(world.cases.get(mention.brand_id)!)}, routed_at = now() where id = ${mention.id}`
+    }
+    for (const cases of world.cases.values()) await db.sql`update care_case set first_response_at = opened_at + interval '20 hours' where id = ${cases[0]!}`
+    await askRandomly(random, world, 30)
+    const before = await expectUpToDate()
+    const moved = world.brands[0]!.brandId
+    const dayKeys = (tables: Tables) => Object.keys(tables.days).filter((key) => key.startsWith(`${moved}|`)).sort()
+
+    // Half an hour off UTC: hours no longer start at local hour boundaries.
+    await db.sql`update brand set time_zone = 'Asia/Kolkata' where id = ${moved}`
+    const kolkata = await expectUpToDate()
+    expect(dayKeys(kolkata)).not.toEqual(dayKeys(before))
+    const caseRow = (tables: Tables) => tables.cases[world.cases.get(moved)![0]!]!.first_response_minutes
+    expect(caseRow(kolkata)).not.toBe(caseRow(before))
+
+    await db.sql`update brand set time_zone = 'Europe/Tallinn' where id = ${moved}`
+    expect(await expectUpToDate()).toEqual(before)
+  })
+
+  it('leave a bucket queued while a writer of it has not committed, so its rows are never missed', async () => {
+    const random = seeded(5)
+    const world = await createWorld(1, 2)
+    const first = { ...newMention(random, world, 'writer-0'), ...classification(random, 'test-1') }
+    first.posted_at = new Date(windowStart + 3_600_000).toISOString()
+    await insertMentions([first])
+    // The hour is queued and committed; a writer adds another mention to it and stays open while a
+    // runner goes through the queue. (PGlite is a single session: there the writer commits first.)
+    const writerSql = db.kind === 'postgres' ? connect(db.url, { max: 1 }) : db.sql
+    let inserted = () => {}
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve))
+    let commit = () => {}
+    const committed = new Promise<void>((resolve) => (commit = resolve))
+    const writing = writerSql.begin(async (tx) => {
+      await tx`
+        insert into mention (platform, external_id, brand_id, identity_id, text, posted_at, received_at, raw, language, kind, sentiment,
+                             sentiment_label, complaint_probability, complaint, priority, urgency_score, urgency_reasons, model_version, classified_at)
+        values ('x', 'writer-1', ${first.brand_id}, ${first.identity_id}, 'No signal since noon', ${first.posted_at}, now(), '{}', 'en', 'customer',
+                -0.5, 'negative', 0.9, true, 3, 20, '[]', 'test-1', now())`
+      inserted()
+      if (db.kind === 'postgres') await committed
+    })
+    await insertedYet
+    if (db.kind === 'postgres') {
+      // The runner leaves the hour alone rather than summing it without the writer's mention.
+      expect((await processAllDirty(db.sql)).hours).toBe(0)
+      commit()
+    }
+    await writing
+    if (writerSql !== db.sql) await writerSql.end()
+    const tables = await expectUpToDate()
+    const hourKey = `${first.brand_id}|${new Date(first.posted_at).toISOString().slice(0, 13)}`
+    const inHour = Object.entries(tables.hours).filter(([key]) => key.startsWith(hourKey))
+    expect(inHour.reduce((sum, [, figures]) => sum + figures.mentions, 0)).toBe(2)
   })
 
   it('are not queued by routing, which only files mentions on cases', async () => {
@@ -425,7 +576,7 @@ describe('trend rollups', () => {
     const caseId = world.cases.get(world.brands[0]!.brandId)![0]!
     await db.sql`update mention set routed_at = now(), case_id = ${caseId} where external_id like 'routing-only-%'`
     // The case's row reads its mentions, so the case is queued; no hour is.
-    expect(await queued()).toEqual({ hours: 0, cases: 1 })
+    expect(await queued()).toEqual({ hours: 0, cases: 1, caseDays: 0 })
     await expectUpToDate()
   })
 

@@ -3,6 +3,7 @@
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { TrendMention, TrendsReport } from '../../worker/trends/types'
+import { rollUpLocalDays } from '../../worker/trends/rollup'
 import { trendRoutes } from '../../worker/trends/routes'
 import { json } from '../support/demo-api'
 import { useCareApi, type Person } from '../support/care-api'
@@ -38,6 +39,8 @@ beforeAll(async () => {
     insert into trend_reason_hour (brand_id, hour, platform, language, category, signal, mentions) values
       (${brandId}, ${hour('2024-10-02T09:00')}, 'x', 'en', 'outage', 'outage', 3),
       (${brandId}, ${hour('2024-10-05T18:00')}, 'x', 'en', 'money', 'money', 1)`
+  // The days the rollup job sums from those hours.
+  await rollUpLocalDays(sql, [hour('2024-10-02T09:00'), hour('2024-10-05T18:00')].map((at) => ({ brand_id: brandId, hour: at })))
   await sql`
     insert into trend_term_day (brand_id, day, language, term, complaints) values
       (${brandId}, '2024-10-02', 'en', 'router', 3), (${brandId}, '2024-10-05', 'en', '=1+2', 1)`

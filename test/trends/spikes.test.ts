@@ -2,9 +2,6 @@
 // billing error) and on the demo's recorded week: what fires, how soon, with which terms and
 // samples, that it fires once however often it is swept, that it ends, and that the brand's
 // webhook hears of it once.
-import { createHmac } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../worker/config'
 import type { Sql } from '../../worker/db/connect'
@@ -20,6 +17,7 @@ import {
   insertReplayBrand, insertSynthetic, measureSpikeDelay, outageReplaySpec, replayStart, storeDemoReplay, syntheticReplay,
   type DelayMeasurement, type SyntheticMention,
 } from '../support/outage'
+import { useWebhookReceiver } from '../support/webhook-receiver'
 
 const minute = 60_000
 const day = 86_400_000
@@ -112,31 +110,14 @@ describe('the method', () => {
 })
 
 // A receiver for the brands' webhooks, checking each signature.
-const secret = 'spike-webhook-secret'
-const hooks: { event: string; text: string; valid: boolean }[] = []
-let server: Server
-let webhookUrl: string
+const receiver = useWebhookReceiver('spike-webhook-secret')
+const { hooks } = receiver
 let db: TestDatabase
 
 beforeAll(async () => {
   db = await createTestDatabase()
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8')
-      const valid = request.headers['x-earshot-signature'] === `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-      hooks.push({ event: String(request.headers['x-earshot-event']), text: (JSON.parse(body) as { text: string }).text, valid })
-      response.writeHead(204).end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack`
 })
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  await db?.close()
-})
+afterAll(() => db?.close())
 
 interface AlertRow {
   id: string
@@ -176,7 +157,7 @@ describe('a synthetic outage', () => {
     const brand = await insertReplayBrand(db.sql, slug)
     brandId = brand.brandId
     await insertSynthetic(db.sql, brand, mentions, slug)
-    await db.sql`update brand set handoff_webhook_url = ${webhookUrl}, handoff_webhook_secret = ${secret} where id = ${brandId}`
+    await db.sql`update brand set handoff_webhook_url = ${receiver.url}, handoff_webhook_secret = ${receiver.secret} where id = ${brandId}`
   }, 120_000)
 
   it('raises an alert within minutes of the first outage complaint, naming the outage, with samples', async () => {

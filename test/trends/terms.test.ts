@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { languages } from '../../worker/classify/types'
 import { stopWordsFor } from '../../worker/trends/stopwords'
-import { countTerms, maxWordLength, termsOf } from '../../worker/trends/terms'
+import { countTerms, keptTerms, maxWordLength, termsKeptPerDay, termsOf } from '../../worker/trends/terms'
 
 describe('termsOf', () => {
   it('keeps words and the phrases of neighbouring kept words, lower-cased, in order of appearance', () => {
@@ -70,6 +70,25 @@ describe('countTerms', () => {
       { text: 'billing', language: 'en' },
     ])
     expect(Object.fromEntries(counts)).toEqual({ outage: 2, 'outage outage': 1, billing: 1 })
+  })
+})
+
+describe('keptTerms', () => {
+  it('keeps the most frequent terms of a day, ties in term order, the same whatever order they came in', () => {
+    const counts = new Map<string, number>()
+    for (let n = 0; n < termsKeptPerDay + 50; n++) counts.set(`term${String(n).padStart(3, '0')}`, 1 + (n % 7))
+    const kept = keptTerms(counts)
+    expect(kept).toHaveLength(termsKeptPerDay)
+    expect(kept[0]).toEqual(['term006', 7])
+    // Every term left out is no more frequent than every term kept.
+    const least = Math.min(...kept.map(([, count]) => count))
+    const keptNames = new Set(kept.map(([term]) => term))
+    for (const [term, count] of counts) if (!keptNames.has(term)) expect(count).toBeLessThanOrEqual(least)
+    expect(keptTerms(new Map([...counts].reverse()))).toEqual(kept)
+  })
+
+  it('keeps every term of a quiet day', () => {
+    expect(keptTerms(new Map([['router', 2], ['outage', 5]]))).toEqual([['outage', 5], ['router', 2]])
   })
 })
 

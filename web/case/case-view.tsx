@@ -1,5 +1,6 @@
 // A case: its timeline, the reply composer and notes, and beside them the clocks, owner,
-// promises and customer. Refreshes itself when a live event touches the case.
+// promises and customer. Refreshes itself when a live event touches the case. Marketing reads
+// it without any of the tools: no composer, notes, actions or presence.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, describe, get, post } from '../api'
 import type { CaseDetail } from '../api-types'
@@ -24,9 +25,17 @@ import { openPromises, PromisesPanel } from './promises-panel'
 import { SlaPanel } from './sla-panel'
 import { nameResolver, Timeline } from './timeline'
 
-export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
+/** Where the case's back link and Esc lead: the inbox it was opened from, or Trends. */
+export interface BackLink {
+  hash: string
+  label: string
+}
+
+export function CaseView({ id, back }: { id: string; back: BackLink }) {
   const me = useMe()
   const canAct = can.act(me.role)
+  const canNote = can.note(me.role)
+  const readOnly = !canAct && !canNote
   const [detail, setDetail] = useState<CaseDetail | null>(null)
   const [error, setError] = useState<{ text: string; status: number } | null>(null)
   const [draft, setDraftState] = useState<Draft>(() => readDraft(id))
@@ -60,6 +69,7 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
     window.scrollTo(0, 0)
   }, [id])
   useLiveEvents(() => void load(), { filter: (event) => event.case_id === id || event.kind === 'merge' })
+  // Only care joins the collision warning: a reader who cannot answer would only alarm those who can.
   const present = usePresence(id, typing, can.readCases(me.role))
 
   const setDraft = (change: Partial<Draft>) =>
@@ -93,6 +103,10 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
   useKeys({
     r: () => (canAct ? focusComposer('public') : toast('Your role cannot reply.', 'info')),
     n: () => {
+      if (!canNote) {
+        toast('Your role cannot write notes.', 'info')
+        return
+      }
       noteRef.current?.focus()
       noteRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' })
     },
@@ -108,14 +122,14 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
       else if (inFlight(handoff)) toast(`Case ${id} is already with ${handoff?.executive ?? 'the executive pool'}.`, 'info')
       else setHandoffOpen(true)
     },
-    Escape: () => navigate(inboxHash),
+    Escape: () => navigate(back.hash),
   })
 
   if (error && !detail) {
     return (
       <section class="case-view" aria-labelledby="case-title">
-        <a class="back" href={`#${inboxHash}`}>
-          ← Inbox
+        <a class="back" href={`#${back.hash}`}>
+          ← {back.label}
         </a>
         <h1 id="case-title">Case {id}</h1>
         <div class="notice bad" role="alert">
@@ -130,8 +144,8 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
   if (!detail || !item) {
     return (
       <section class="case-view">
-        <a class="back" href={`#${inboxHash}`}>
-          ← Inbox
+        <a class="back" href={`#${back.hash}`}>
+          ← {back.label}
         </a>
         <p class="muted">Loading case {id}…</p>
       </section>
@@ -144,8 +158,8 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
   return (
     <section class="case-view" aria-labelledby="case-title" data-testid="case-view" data-case-id={item.id}>
       <div class="case-head">
-        <a class="back" href={`#${inboxHash}`}>
-          ← Inbox <kbd>Esc</kbd>
+        <a class="back" href={`#${back.hash}`} data-testid="case-back">
+          ← {back.label} <kbd>Esc</kbd>
         </a>
         <h1 id="case-title">
           <PriorityBadge priority={item.priority} /> {who}
@@ -162,6 +176,11 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
             </span>
           )}
         </p>
+        {readOnly && (
+          <p class="muted" data-testid="read-only">
+            Read-only: your role can follow this case but not reply, note or change it.
+          </p>
+        )}
         <PresenceBanner present={present} myId={me.id} />
         {error && <p class="bad" role="alert">Could not refresh: {error.text}</p>}
       </div>
@@ -179,7 +198,7 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
           {canAct && open && (
             <Composer item={item} me={me} nextStaffedTime={detail.next_staffed_time} draft={draft} onDraft={setDraft} textRef={composerRef} typing={typing} onSent={() => void load()} />
           )}
-          {can.note(me.role) && (
+          {canNote && (
             <NoteForm caseId={item.id} users={users} text={draft.note} onText={(note) => setDraft({ note })} textRef={noteRef} onSaved={() => void load()} />
           )}
         </div>
@@ -196,7 +215,7 @@ export function CaseView({ id, inboxHash }: { id: string; inboxHash: string }) {
             setAssignOpen={setAssignOpen}
             claim={() => void claim()}
           />
-          <HandoffPanel state={handoff} canEscalate={canEscalate} onEscalate={() => setHandoffOpen(true)} />
+          <HandoffPanel state={handoff} canEscalate={canEscalate} calendar={can.readCases(me.role)} onEscalate={() => setHandoffOpen(true)} />
           {canEscalate && (
             <HandoffDialog
               open={handoffOpen}

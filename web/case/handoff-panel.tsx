@@ -56,7 +56,8 @@ const statusNames: Record<string, string> = {
 }
 export const handoffStatusName = (status: string) => statusNames[status] ?? status.replace(/_/g, ' ')
 
-export function HandoffPanel({ state, canEscalate, onEscalate }: { state: HandoffState | null; canEscalate: boolean; onEscalate: () => void }) {
+/** `calendar`: whether to offer the callback's .ics, which the server gives to care roles only. */
+export function HandoffPanel({ state, canEscalate, calendar, onEscalate }: { state: HandoffState | null; canEscalate: boolean; calendar: boolean; onEscalate: () => void }) {
   if (!state && !canEscalate) return null
   const who = state?.executive ?? 'the executive pool'
   return (
@@ -77,11 +78,13 @@ export function HandoffPanel({ state, canEscalate, onEscalate }: { state: Handof
                 Callback {formatDateTime(state.callbackAt)} by {state.channel}
                 {state.contact ? ` (${state.contact})` : ''}
               </p>
-              <p>
-                <a href={`/api/handoffs/${state.id}/callback.ics`} download={`callback-${state.id}.ics`} data-testid="ics-link">
-                  Add to calendar (.ics)
-                </a>
-              </p>
+              {calendar && (
+                <p>
+                  <a href={`/api/handoffs/${state.id}/callback.ics`} download={`callback-${state.id}.ics`} data-testid="ics-link">
+                    Add to calendar (.ics)
+                  </a>
+                </p>
+              )}
             </>
           )}
           {state.status === 'done' && state.outcome && (

@@ -81,7 +81,7 @@ export function DrillDown({ drill, report, state, onClose }: { drill: Drill; rep
       {mentions !== null && mentions.length > 0 && (
         <ol class="trend-mentions" aria-label="Mentions" ref={list}>
           {mentions.map((mention) => (
-            <MentionItem key={mention.id} mention={mention} openCases={can.readCases(me.role)} />
+            <MentionItem key={mention.id} mention={mention} openCases={can.readCase(me.role)} />
           ))}
         </ol>
       )}

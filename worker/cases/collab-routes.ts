@@ -11,6 +11,8 @@ const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id')
 const noteBody = z.object({ text: z.string().trim().min(1).max(5000) }).strict()
 const presenceBody = z.object({ typing: z.boolean() }).strict()
 
+// Not marketing, which may read a case: presence is the collision warning between people who may
+// answer or note, and a reader in it would look to care like someone about to reply.
 const care = requireRole('agent', 'executive', 'admin')
 
 function withCaseId(handle: (c: Context<AuthedEnv>, caseId: string) => Promise<Response>) {

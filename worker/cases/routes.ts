@@ -1,4 +1,5 @@
-// The case API: the queue and a case's timeline for everyone in care, and the actions on a case.
+// The case API: the queue for everyone in care, a case's timeline for them and for marketing
+// (read-only), and the actions on a case.
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { requireRole, type AuthedEnv } from '../auth/session'
@@ -61,6 +62,9 @@ const resolveBody = z.object({ note: z.string().trim().min(1).max(1000).optional
 const waitingBody = z.object({ waiting: z.boolean() }).strict()
 
 const care = requireRole('agent', 'admin', 'executive')
+// Marketing follows a Trends drill-down to the case behind a mention and reads it; the queue
+// itself, and every action on a case, stay with care.
+const reading = requireRole('agent', 'admin', 'executive', 'marketing')
 const acting = requireRole('agent', 'admin')
 
 function answer<T>(result: CaseActionResult<T> | { ok: false; status: 404 | 409; detail: string; blockers?: unknown }, ok = 200) {
@@ -92,7 +96,7 @@ export const caseRoutes = new Hono<AuthedEnv>()
     if (!filter.success) return problem({ status: 400, title: 'Bad Request', detail: describeIssues(filter.error) })
     return c.json({ counts: await countInbox(c.env.sql, { ...filter.data, userId: c.get('user').id }) })
   })
-  .get('/api/cases/:id', care, withCaseId(async (c, caseId) => {
+  .get('/api/cases/:id', reading, withCaseId(async (c, caseId) => {
     const found = await readCase(c.env.sql, caseId)
     if (!found) return problem({ status: 404, title: 'Not Found', detail: `There is no case ${caseId}.` })
     // For the {next_staffed_time} template variable, written the way the customer reads times.

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { seededRandom } from '../random'
 import { dataPath, isDomainRow, readComplaints, readSentiment, sentimentLabels, type ComplaintRow, type SentimentRow } from './csv'
 import { extract, newFeatureVector, valueAt, type FeatureSettings } from './features'
 import { dequantized, encodeModel, loadModel, predict, relativeToFirst, type Model, type ModelFile } from './model'
@@ -70,18 +71,6 @@ export function subset(ds: Dataset, rows: readonly number[]): Dataset {
 
 // --- deterministic randomness ------------------------------------------------------------
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1))
@@ -135,7 +124,7 @@ export function trainLinear(ds: Dataset, o: TrainOptions): Trained {
   const biasSquares = new Float64Array(width)
   const grad = new Float64Array(width)
   const order = Array.from({ length: ds.size }, (_, i) => i)
-  const random = rng(o.seed)
+  const random = seededRandom(o.seed)
   const eps = 1e-8
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     shuffle(order, random)
@@ -271,7 +260,7 @@ export function argmax(values: ArrayLike<number>): number {
 
 /** k folds, stratified by the given keys (labels, or label and domain), assigned with a seeded shuffle. */
 export function stratifiedFolds(labels: readonly (number | string)[], k: number, seed: number): number[] {
-  const random = rng(seed)
+  const random = seededRandom(seed)
   const groups = new Map<string, number[]>()
   labels.forEach((label, i) => {
     const key = String(label)

@@ -16,7 +16,8 @@ const mergeBody = z.object({
 })
 
 const acting = requireRole('agent', 'admin')
-const reading = requireRole('agent', 'executive', 'admin')
+// Marketing too: the case view it may read shows the case's customer beside the timeline.
+const reading = requireRole('agent', 'executive', 'marketing', 'admin')
 
 function notFound(what: string, value: string) {
   return problem({ status: 404, title: 'Not Found', detail: `There is no ${what} ${value}.` })

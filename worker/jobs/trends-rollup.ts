@@ -12,6 +12,6 @@ export const trendsRollup: Job = {
   name: 'trends-rollup',
   async run({ sql }, now) {
     const done = await processAllDirty(sql, { now, deadline: new Date(Date.now() + runBudgetMs) })
-    return { hours: done.hours, days: done.days, cases: done.cases }
+    return { hours: done.hours, days: done.days, cases: done.cases, case_days: done.caseDays }
   },
 }

@@ -1,5 +1,6 @@
 // Satisfaction per agent, team and category over a period: how many were asked, how many
 // answered, the average score and CSAT (the share of 4s and 5s, the industry's usual measure).
+import type postgres from 'postgres'
 import type { Sql } from '../db/connect'
 
 export interface SatisfactionFigures {
@@ -27,7 +28,7 @@ export interface SatisfactionReport {
   categories: SatisfactionGroup[]
 }
 
-interface Row {
+export interface SatisfactionRow {
   dimension: 'overall' | 'agent' | 'team' | 'category'
   key: string | null
   name: string | null
@@ -39,7 +40,29 @@ interface Row {
 
 /** Asks made in [from, to), optionally for one brand; grouped in one pass with grouping sets. */
 export async function satisfactionReport(sql: Sql, { brandId, from, to }: { brandId: string | null; from: Date; to: Date }): Promise<SatisfactionReport> {
-  const rows = await sql<Row[]>`
+  const rows = await groupAsks(sql, asksWhere(sql, sql`
+    s.asked_at >= ${from} and s.asked_at < ${to} and (${brandId}::bigint is null or c.brand_id = ${brandId}::bigint)`))
+  return satisfactionFromRows(rows, from, to)
+}
+
+/** The asks (s) of cases (c) meeting `condition`, one row each, in the shape groupAsks reads. */
+export function asksWhere(sql: Sql, condition: postgres.Fragment): postgres.Fragment {
+  return sql`
+    select s.agent_id, s.team_id, s.category, 1 as asked, (s.score is not null)::int as answered,
+           (s.score = 1)::int as score_1, (s.score = 2)::int as score_2, (s.score = 3)::int as score_3,
+           (s.score = 4)::int as score_4, (s.score = 5)::int as score_5
+      from satisfaction s
+      join care_case c on c.id = s.case_id
+     where ${condition}`
+}
+
+/**
+ * The report's rows from `asks`, a query of agent_id, team_id, category and counts (asked,
+ * answered, score_1 … score_5) per ask or per group of asks (trend_satisfaction_day's days):
+ * overall, then per agent, team and category.
+ */
+export function groupAsks(sql: Sql, asks: postgres.Fragment): Promise<SatisfactionRow[]> {
+  return sql<SatisfactionRow[]>`
     select case when grouping(s.agent_id) = 0 then 'agent'
                 when grouping(s.team_id) = 0 then 'team'
                 when grouping(s.category) = 0 then 'category'
@@ -48,18 +71,22 @@ export async function satisfactionReport(sql: Sql, { brandId, from, to }: { bran
            case when grouping(s.agent_id) = 0 then min(u.name)
                 when grouping(s.team_id) = 0 then min(t.name)
                 else s.category end as name,
-           count(*)::int as asked, count(s.score)::int as answered, round(avg(s.score), 2)::float8 as average,
-           count(*) filter (where s.score = 1)::int as s1, count(*) filter (where s.score = 2)::int as s2,
-           count(*) filter (where s.score = 3)::int as s3, count(*) filter (where s.score = 4)::int as s4,
-           count(*) filter (where s.score = 5)::int as s5
-      from satisfaction s
-      join care_case c on c.id = s.case_id
+           -- With no asks at all the () set still gives a row: of nulls, hence the coalesces.
+           coalesce(sum(s.asked), 0)::int as asked, coalesce(sum(s.answered), 0)::int as answered,
+           round((sum(s.score_1) + 2 * sum(s.score_2) + 3 * sum(s.score_3) + 4 * sum(s.score_4) + 5 * sum(s.score_5))::numeric
+                 / nullif(sum(s.answered), 0), 2)::float8 as average,
+           coalesce(sum(s.score_1), 0)::int as s1, coalesce(sum(s.score_2), 0)::int as s2, coalesce(sum(s.score_3), 0)::int as s3,
+           coalesce(sum(s.score_4), 0)::int as s4, coalesce(sum(s.score_5), 0)::int as s5
+      from (${asks}) s
       left join app_user u on u.id = s.agent_id
       left join team t on t.id = s.team_id
-     where s.asked_at >= ${from} and s.asked_at < ${to} and (${brandId}::bigint is null or c.brand_id = ${brandId}::bigint)
      group by grouping sets ((), (s.agent_id), (s.team_id), (s.category))
      order by 1, 2`
-  const figures = (row: Row | undefined): SatisfactionFigures => {
+}
+
+/** The report from its grouped rows: one without a key for all, then per agent, team and category. */
+export function satisfactionFromRows(rows: SatisfactionRow[], from: Date, to: Date): SatisfactionReport {
+  const figures = (row: SatisfactionRow | undefined): SatisfactionFigures => {
     if (!row) return { asked: 0, answered: 0, average: null, csat: null, scores: [0, 0, 0, 0, 0] }
     return {
       asked: row.asked,
@@ -70,7 +97,7 @@ export async function satisfactionReport(sql: Sql, { brandId, from, to }: { bran
     }
   }
   // A null key in a grouping set is "nobody" (no owner, no team), not the grand total.
-  const group = (dimension: Row['dimension'], nobody: string) =>
+  const group = (dimension: SatisfactionRow['dimension'], nobody: string) =>
     rows
       .filter((row) => row.dimension === dimension)
       .map((row) => ({ key: row.key ?? 'none', name: row.name ?? nobody, ...figures(row) }))

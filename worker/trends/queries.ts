@@ -1,15 +1,17 @@
-// The trends dashboard's figures. Charts read the rollups (trend_hour, trend_reason_hour,
-// trend_term_day, trend_case), a few thousand rows for a month however many mentions there
-// were; only the drill-down and the mention export read mentions, a page or a cursor at a time.
+// The trends dashboard's figures. Charts read the rollups (trend_hour and trend_reason_hour for
+// hour buckets, trend_day and trend_reason_day for days, trend_term_day, trend_case), a few
+// thousand rows for a month however many mentions there were; only the drill-down and the
+// mention export read mentions, a page or a cursor at a time.
 //
 // Filters: platform, language and category narrow everything that has that dimension: the
 // series, totals, reasons and response figures. Terms are kept per language only, so platform
-// and category leave them alone; satisfaction (satisfactionReport) is per brand and period only.
+// and category leave them alone; satisfaction is per brand and period only.
 // The filter values offered (options) are those of the period, whatever is filtered.
 import type { Sql, Tx } from '../db/connect'
-import { satisfactionReport } from '../satisfaction/stats'
+import { asksWhere, groupAsks, satisfactionFromRows, type SatisfactionReport } from '../satisfaction/stats'
 import { mentionCategorySql } from './category'
 import type { CsvValue } from './csv'
+import { percentileOf, type Histogram } from './histogram'
 import { trendMentionSql } from './rollup'
 import type {
   ResponseFigures, TrendBucket, TrendFilters, TrendMention, TrendPoint, TrendReason, TrendsReport, TrendTerm, TrendTotals,
@@ -121,7 +123,7 @@ export async function reportOf(sql: Sql, scope: ChartScope): Promise<TrendsRepor
     trendReasons(sql, scope),
     trendTerms(sql, scope),
     trendResponse(sql, scope),
-    satisfactionReport(sql, { brandId: scope.brand.id, from: scope.from, to: scope.to }),
+    trendSatisfaction(sql, scope),
   ])
   const { id, name, time_zone } = scope.brand
   return {
@@ -176,29 +178,44 @@ export function sentimentFigures(sums: SentimentSums): TrendTotals & { negative:
 // Sentiment is stored as a 4-byte real: digits past the sixth are noise, the cancellation's too.
 const sixDigits = (x: number) => Math.round(x * 1e6) / 1e6 + 0
 
+/**
+ * Where a scope's rollup rows are: a period of whole days in the brand's zone reads the day
+ * tables (a row per day and combination), an hour-bucketed one the hour tables. `period` is the
+ * condition on the table's time column, `at` that column's bucket start.
+ */
+function rollupOf(sql: Sql | Tx, scope: TrendScope, kind: 'figures' | 'reasons') {
+  const { brand, from, to } = scope
+  if (scope.bucket === 'day') {
+    const tz = brand.time_zone
+    return {
+      table: sql(kind === 'figures' ? 'trend_day' : 'trend_reason_day'),
+      period: sql`brand_id = ${brand.id} and day >= (${from}::timestamptz at time zone ${tz})::date and day < (${to}::timestamptz at time zone ${tz})::date`,
+      at: sql`day::timestamp at time zone ${tz}`,
+    }
+  }
+  return {
+    table: sql(kind === 'figures' ? 'trend_hour' : 'trend_reason_hour'),
+    period: sql`brand_id = ${brand.id} and hour >= ${from} and hour < ${to}`,
+    at: sql`hour`,
+  }
+}
+
 /** One point per bucket of the period, empty buckets as zeros so a chart's axis has no gaps. */
 export async function trendSeries(sql: Sql, scope: ChartScope): Promise<{ points: TrendPoint[]; totals: TrendTotals }> {
   const { brand, from, to, bucket } = scope
   const tz = brand.time_zone
+  const rollup = rollupOf(sql, scope, 'figures')
   // Day buckets step through local dates, so a day of 23 or 25 hours (daylight saving) is one point.
-  // Summed per hour first: the zone conversion then runs once an hour, not once a rollup row.
-  const start = bucket === 'day' ? sql`date_trunc('day', hour at time zone ${tz}) at time zone ${tz}` : sql`hour`
   const axis = bucket === 'day'
     ? sql`select g at time zone ${tz} as t
             from generate_series(${from}::timestamptz at time zone ${tz}, ${to}::timestamptz at time zone ${tz} - interval '1 day', interval '1 day') g`
     : sql`select g as t from generate_series(${from}::timestamptz, ${to}::timestamptz - interval '1 hour', interval '1 hour') g`
   const rows = await sql<({ t: Date } & SentimentSums)[]>`
-    with hours as (
-      select hour, sum(mentions) as mentions, sum(complaints) as complaints, sum(negative) as negative,
+    with sums as (
+      select ${rollup.at} as t, sum(mentions)::float8 as mentions, sum(complaints)::float8 as complaints, sum(negative)::float8 as negative,
              sum(sentiment_sum) as sentiment_sum, sum(sentiment_squares) as sentiment_squares
-        from trend_hour
-       where brand_id = ${brand.id} and hour >= ${from} and hour < ${to} and ${filtered(sql, scope.filters, allDimensions)}
-       group by hour
-    ),
-    sums as (
-      select ${start} as t, sum(mentions)::float8 as mentions, sum(complaints)::float8 as complaints, sum(negative)::float8 as negative,
-             sum(sentiment_sum) as sentiment_sum, sum(sentiment_squares) as sentiment_squares
-        from hours
+        from ${rollup.table}
+       where ${rollup.period} and ${filtered(sql, scope.filters, allDimensions)}
        group by 1
     ),
     axis as (${axis})
@@ -217,13 +234,14 @@ export async function trendSeries(sql: Sql, scope: ChartScope): Promise<{ points
 
 /** The platforms, languages and categories seen in the period, for the filter bar. */
 export async function trendOptions(sql: Sql, scope: TrendScope): Promise<TrendsReport['options']> {
+  const rollup = rollupOf(sql, scope, 'figures')
   // As JSON, not arrays: Hyperdrive connections do not load array types.
   // The few combinations first, in one pass over the rows; then each dimension's values from them.
   const [row] = await sql<TrendsReport['options'][]>`
     with seen as (
       select platform, language, category
-        from trend_hour
-       where brand_id = ${scope.brand.id} and hour >= ${scope.from} and hour < ${scope.to}
+        from ${rollup.table}
+       where ${rollup.period}
        group by 1, 2, 3
     )
     select (select coalesce(json_agg(distinct platform order by platform), '[]') from seen) as platforms,
@@ -234,10 +252,11 @@ export async function trendOptions(sql: Sql, scope: TrendScope): Promise<TrendsR
 
 /** The urgency signals seen most often. */
 export async function trendReasons(sql: Sql, scope: TrendScope): Promise<TrendReason[]> {
+  const rollup = rollupOf(sql, scope, 'reasons')
   return sql<TrendReason[]>`
     select signal, sum(mentions)::float8 as mentions
-      from trend_reason_hour
-     where brand_id = ${scope.brand.id} and hour >= ${scope.from} and hour < ${scope.to} and ${filtered(sql, scope.filters, allDimensions)}
+      from ${rollup.table}
+     where ${rollup.period} and ${filtered(sql, scope.filters, allDimensions)}
      group by signal
      order by 2 desc, 1
      limit ${topReasons}`
@@ -246,15 +265,17 @@ export async function trendReasons(sql: Sql, scope: TrendScope): Promise<TrendRe
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 /**
- * The UTC days (trend_term_day's) standing for a period: those whose noon falls inside it, so a
- * day in any zone from UTC−12 to UTC+12 maps to exactly one UTC day; a period too short to hold
- * a noon takes the days it touches. [first, end), as ISO dates.
+ * The UTC days (trend_term_day's) standing for a period. Whole days in the brand's zone (day
+ * buckets): those whose noon falls inside the period, so a day in any zone from UTC−12 to UTC+12
+ * maps to exactly one UTC day. Hours (the last 24 hours, say) and a period too short to hold a
+ * noon: every day they touch, so that today's complaints count from the first hour. [first, end),
+ * as ISO dates.
  */
-export function termDays(from: Date, to: Date): { first: string; end: string } {
+export function termDays(from: Date, to: Date, bucket: TrendBucket | null = 'day'): { first: string; end: string } {
   const noon = dayMs / 2
   let first = Math.ceil((from.getTime() - noon) / dayMs) * dayMs
   let end = Math.ceil((to.getTime() - noon) / dayMs) * dayMs
-  if (first >= end) {
+  if (bucket !== 'day' || first >= end) {
     first = Math.floor(from.getTime() / dayMs) * dayMs
     end = Math.ceil(to.getTime() / dayMs) * dayMs
   }
@@ -293,7 +314,7 @@ export interface TermCandidate {
 
 /** The pieces the queries of terms share. */
 function termQueryParts(sql: Sql | Tx, scope: TrendScope) {
-  const { first, end } = termDays(scope.from, scope.to)
+  const { first, end } = termDays(scope.from, scope.to, scope.bucket)
   const brandId = scope.brand.id
   const language = filtered(sql, scope.filters, ['language'])
   return {
@@ -401,26 +422,88 @@ export async function scoreTerms(sql: Sql | Tx, scope: TrendScope, candidates: T
 /**
  * First response and resolution (business minutes, median and p90) and SLA attainment of the
  * cases opened in the period: met / (met + breached), cases whose clocks still run unbroken not
- * counted either way.
+ * counted either way. Percentiles come from histograms of 5% bins (histogram.ts): a period of
+ * whole days without filters adds up trend_case_day's, a row a day; otherwise the period's cases
+ * in trend_case are binned on the way.
  */
 export async function trendResponse(sql: Sql, scope: TrendScope): Promise<ResponseFigures> {
-  // Both percentiles of a column from one sort; as JSON, since Hyperdrive does not load array types.
-  const [row] = await sql<{ cases: number; first: [number | null, number | null] | null; resolution: [number | null, number | null] | null; met: number; breached: number }[]>`
-    select count(*)::float8 as cases,
-           to_json(percentile_cont(array[0.5, 0.9]) within group (order by first_response_minutes)) as first,
-           to_json(percentile_cont(array[0.5, 0.9]) within group (order by resolution_minutes)) as resolution,
-           count(*) filter (where sla_met)::float8 as met,
-           count(*) filter (where not sla_met)::float8 as breached
-      from trend_case
-     where brand_id = ${scope.brand.id} and opened_hour >= ${scope.from} and opened_hour < ${scope.to}
-       and ${filtered(sql, scope.filters, allDimensions)}`
+  const unfiltered = allDimensions.every((dimension) => scope.filters[dimension] === null)
+  // Histograms as JSON lists of [bin, cases]: Hyperdrive does not load array types.
+  const [row] = unfiltered && scope.bucket === 'day' ? await responseFromDays(sql, scope) : await responseFromCases(sql, scope)
   const r = row!
+  const figures = (histogram: Histogram) => ({ median_minutes: percentileOf(histogram, 0.5), p90_minutes: percentileOf(histogram, 0.9) })
   return {
     cases: r.cases,
-    first_response: { median_minutes: r.first?.[0] ?? null, p90_minutes: r.first?.[1] ?? null },
-    resolution: { median_minutes: r.resolution?.[0] ?? null, p90_minutes: r.resolution?.[1] ?? null },
+    first_response: figures(r.first),
+    resolution: figures(r.resolution),
     sla: { met: r.met, breached: r.breached, attainment: r.met + r.breached === 0 ? null : r.met / (r.met + r.breached) },
   }
+}
+
+interface ResponseSums {
+  cases: number
+  met: number
+  breached: number
+  first: [number, number][]
+  resolution: [number, number][]
+}
+
+function responseFromDays(sql: Sql, scope: TrendScope) {
+  const tz = scope.brand.time_zone
+  return sql<ResponseSums[]>`
+    with days as (
+      select * from trend_case_day
+       where brand_id = ${scope.brand.id}
+         and day >= (${scope.from}::timestamptz at time zone ${tz})::date and day < (${scope.to}::timestamptz at time zone ${tz})::date
+    )
+    select coalesce(sum(cases), 0)::float8 as cases, coalesce(sum(sla_met), 0)::float8 as met, coalesce(sum(sla_breached), 0)::float8 as breached,
+           (select coalesce(json_agg(json_build_array(bin, n)), '[]')
+              from (select key::int as bin, sum(value::int)::float8 as n from days, jsonb_each_text(first_response_bins) group by 1) b) as first,
+           (select coalesce(json_agg(json_build_array(bin, n)), '[]')
+              from (select key::int as bin, sum(value::int)::float8 as n from days, jsonb_each_text(resolution_bins) group by 1) b) as resolution
+      from days`
+}
+
+function responseFromCases(sql: Sql, scope: TrendScope) {
+  return sql<ResponseSums[]>`
+    with cases as (
+      select first_response_minutes, resolution_minutes, sla_met
+        from trend_case
+       where brand_id = ${scope.brand.id} and opened_hour >= ${scope.from} and opened_hour < ${scope.to}
+         and ${filtered(sql, scope.filters, allDimensions)}
+    )
+    select count(*)::float8 as cases, count(*) filter (where sla_met)::float8 as met, count(*) filter (where not sla_met)::float8 as breached,
+           (select coalesce(json_agg(json_build_array(bin, n)), '[]')
+              from (select trend_minutes_bin(first_response_minutes) as bin, count(*)::float8 as n
+                      from cases where first_response_minutes is not null group by 1) b) as first,
+           (select coalesce(json_agg(json_build_array(bin, n)), '[]')
+              from (select trend_minutes_bin(resolution_minutes) as bin, count(*)::float8 as n
+                      from cases where resolution_minutes is not null group by 1) b) as resolution
+      from cases`
+}
+
+/**
+ * Satisfaction asks made in the period, per agent, team and category: the whole days in the
+ * brand's zone from trend_satisfaction_day, and only what lies outside them (the ends of an
+ * hour-bucketed period) from the asks themselves.
+ */
+export async function trendSatisfaction(sql: Sql, scope: TrendScope): Promise<SatisfactionReport> {
+  const { brand, from, to } = scope
+  const tz = brand.time_zone
+  // The first local midnight at or after `from`, and the last at or before `to`.
+  const [days] = await sql<{ first: Date; end: Date }[]>`
+    select first, greatest(first, "end") as "end"
+      from (select (date_trunc('day', (${from}::timestamptz - interval '1 microsecond') at time zone ${tz}) + interval '1 day') at time zone ${tz} as first,
+                   date_trunc('day', ${to}::timestamptz at time zone ${tz}) at time zone ${tz} as "end") d`
+  const { first, end } = days!
+  const rows = await groupAsks(sql, sql`
+    select agent_id, team_id, category, asked, answered, score_1, score_2, score_3, score_4, score_5
+      from trend_satisfaction_day
+     where brand_id = ${brand.id} and day >= (${first}::timestamptz at time zone ${tz})::date and day < (${end}::timestamptz at time zone ${tz})::date
+    union all
+    ${asksWhere(sql, sql`
+      c.brand_id = ${brand.id} and s.asked_at >= ${from} and s.asked_at < ${to} and not (s.asked_at >= ${first} and s.asked_at < ${end})`)}`)
+  return satisfactionFromRows(rows, from, to)
 }
 
 // ---- the mentions behind the figures ----
@@ -534,7 +617,7 @@ export async function chartTable(sql: Sql, scope: ChartScope, chart: TrendChart)
       }
     }
     case 'satisfaction': {
-      const s = await satisfactionReport(sql, { brandId: scope.brand.id, from: scope.from, to: scope.to })
+      const s = await trendSatisfaction(sql, scope)
       const groups = [
         { dimension: 'overall', key: '', name: 'All', ...s.overall },
         ...s.agents.map((g) => ({ dimension: 'agent', ...g })),

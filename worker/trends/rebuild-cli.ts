@@ -9,7 +9,7 @@ import { migrate } from '../db/migrate'
 import { loadMigrations } from '../db/migration-files'
 import { rebuildTrends, type RebuildProgress } from './rollup'
 
-const phaseNames: Record<RebuildProgress['phase'], string> = { hours: 'brand hours', cases: 'cases' }
+const phaseNames: Record<RebuildProgress['phase'], string> = { hours: 'brand hours', cases: 'cases', 'case days': 'brand days of cases and satisfaction' }
 
 try {
   const config = parseConfig(process.env)
@@ -29,7 +29,7 @@ try {
     })
     if (lastPhase !== null) process.stderr.write('\n')
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    console.log(`Rebuilt trends in ${seconds} s: ${result.hours} brand hours, ${result.days} brand days of terms, ${result.cases} cases`)
+    console.log(`Rebuilt trends in ${seconds} s: ${result.hours} brand hours, ${result.days} brand days of terms, ${result.cases} cases, ${result.caseDays} brand days of cases and satisfaction`)
   } finally {
     await sql.end({ timeout: 5 })
     await embedded?.stop()

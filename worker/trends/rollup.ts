@@ -1,5 +1,6 @@
 // Keeps the trend rollups current. Triggers queue what changed (trend_dirty_hour for a brand's
-// UTC hour of mentions, trend_dirty_case for a case); processing a queued item recomputes its
+// UTC hour of mentions, trend_dirty_case for a case, trend_dirty_case_day for a brand's day of
+// satisfaction asks, which the case rollup queues too); processing a queued item recomputes its
 // rows from the source rows, so doing it twice, late or out of order changes nothing, and a
 // rebuild is the same processing over everything.
 //
@@ -15,7 +16,7 @@ import { idArray, type Sql, type Tx } from '../db/connect'
 import { loadStaffing } from '../cases/staffing'
 import { businessMinutesBetween } from '../sla/calendar'
 import { caseCategorySql, mentionCategorySql } from './category'
-import { countTerms } from './terms'
+import { countTerms, keptTerms } from './terms'
 
 export interface RollupCounts {
   /** Brand hours recomputed (trend_hour and trend_reason_hour). */
@@ -24,10 +25,12 @@ export interface RollupCounts {
   cases: number
   /** Brand days whose terms were recomputed (trend_term_day). */
   days: number
+  /** Brand days whose cases and satisfaction asks were summed (trend_case_day, trend_satisfaction_day). */
+  caseDays: number
 }
 
 export interface ProcessOptions {
-  /** Queue rows per transaction, hours and cases each. */
+  /** Queue rows per transaction, of each queue. */
   batchSize?: number
   /** Passed to the brand's staffing; business minutes do not depend on it. */
   now?: Date
@@ -49,27 +52,71 @@ export function trendMentionSql(sql: Sql | Tx, alias: string): postgres.Fragment
  * each in a transaction of its own, and recomputes their rows. All zero when nothing was queued,
  * or when other runners hold everything that is.
  */
-export async function processDirty(sql: Sql, { batchSize = defaultBatchSize, now = new Date() }: ProcessOptions = {}): Promise<RollupCounts> {
-  const { hours, days } = await sql.begin((tx) => rollUpHours(tx, batchSize))
-  const cases = await sql.begin((tx) => rollUpCases(tx, batchSize, now))
-  return { hours, cases, days }
+export async function processDirty(sql: Sql, options: ProcessOptions = {}): Promise<RollupCounts> {
+  const total: RollupCounts = { hours: 0, cases: 0, days: 0, caseDays: 0 }
+  // Case days after the cases, so the days they queued are summed in the same round.
+  for (const phase of phases) await runBatch(sql, phase, options, total)
+  return total
 }
 
-/** Processes batches until the queues are empty (or held by other runners) or `deadline` passes. */
-export async function processAllDirty(sql: Sql, options: ProcessOptions & { deadline?: Date } = {}): Promise<RollupCounts> {
-  const total: RollupCounts = { hours: 0, cases: 0, days: 0 }
+/**
+ * Processes batches until the queues are empty (or held by other runners) or `deadline` passes:
+ * each queue drained before the next, since cases queue their days, and a backlog of cases
+ * spread over many days would otherwise sum every one of those days again after each batch.
+ */
+export async function processAllDirty(sql: Sql, { deadline, ...options }: ProcessOptions & { deadline?: Date } = {}): Promise<RollupCounts> {
+  const total: RollupCounts = { hours: 0, cases: 0, days: 0, caseDays: 0 }
+  const pastDeadline = () => deadline !== undefined && Date.now() >= deadline.getTime()
   for (;;) {
-    const batch = await processDirty(sql, options)
-    total.hours += batch.hours
-    total.cases += batch.cases
-    total.days += batch.days
-    if (batch.hours === 0 && batch.cases === 0) return total
-    if (options.deadline !== undefined && Date.now() >= options.deadline.getTime()) return total
+    let worked = false
+    for (const phase of phases) {
+      const outcome = await drain(sql, phase, options, total, pastDeadline)
+      if (outcome === 'deadline') return total
+      if (outcome === 'worked') worked = true
+    }
+    // What arrived meanwhile is taken in another round.
+    if (!worked) return total
+  }
+}
+
+type Phase = 'hours' | 'cases' | 'case days'
+const phases: Phase[] = ['hours', 'cases', 'case days']
+
+/** One batch of a phase in a transaction of its own, added to `total`; how many items it took. */
+async function runBatch(sql: Sql, phase: Phase, { batchSize = defaultBatchSize, now = new Date() }: ProcessOptions, total: RollupCounts): Promise<number> {
+  return sql.begin(async (tx) => {
+    if (phase === 'hours') {
+      const { hours, days } = await rollUpHours(tx, batchSize)
+      total.hours += hours
+      total.days += days
+      return hours
+    }
+    if (phase === 'cases') {
+      const cases = await rollUpCases(tx, batchSize, now)
+      total.cases += cases
+      return cases
+    }
+    const caseDays = await rollUpCaseDays(tx, batchSize)
+    total.caseDays += caseDays
+    return caseDays
+  })
+}
+
+/** Runs a phase's batches until its queue is empty, or the deadline passes after a batch. */
+async function drain(
+  sql: Sql, phase: Phase, options: ProcessOptions, total: RollupCounts, pastDeadline: () => boolean, onBatch: () => void = () => {},
+): Promise<'empty' | 'worked' | 'deadline'> {
+  let worked = false
+  for (;;) {
+    if ((await runBatch(sql, phase, options, total)) === 0) return worked ? 'worked' : 'empty'
+    worked = true
+    onBatch()
+    if (pastDeadline()) return 'deadline'
   }
 }
 
 export interface RebuildProgress {
-  phase: 'hours' | 'cases'
+  phase: Phase
   done: number
   /** What was queued when the rebuild began; arrivals meanwhile can push `done` past it. */
   total: number
@@ -86,31 +133,31 @@ export interface RebuildOptions extends ProcessOptions {
  */
 export async function rebuildTrends(sql: Sql, { onProgress = () => {}, batchSize = defaultBatchSize, now = new Date() }: RebuildOptions = {}): Promise<RollupCounts> {
   const totals = await sql.begin(async (tx) => {
-    await tx`truncate trend_hour, trend_reason_hour, trend_term_day, trend_case`
+    await tx`truncate trend_hour, trend_reason_hour, trend_day, trend_reason_day, trend_term_day, trend_case, trend_case_day, trend_satisfaction_day`
     await tx`
       insert into trend_dirty_hour (brand_id, hour)
       select distinct brand_id, date_trunc('hour', posted_at, 'UTC') from mention where classified_at is not null
       on conflict do nothing`
     await tx`insert into trend_dirty_case (case_id) select id from care_case on conflict do nothing`
+    // The cases queue their own days; asks' days are queued here.
+    await tx`
+      insert into trend_dirty_case_day (brand_id, day)
+      select distinct c.brand_id, (s.asked_at at time zone b.time_zone)::date
+        from satisfaction s join care_case c on c.id = s.case_id join brand b on b.id = c.brand_id
+      on conflict do nothing`
     const [row] = await tx<{ hours: number; cases: number }[]>`
       select (select count(*)::int from trend_dirty_hour) as hours, (select count(*)::int from trend_dirty_case) as cases`
     return row!
   })
-  const result: RollupCounts = { hours: 0, cases: 0, days: 0 }
-  onProgress({ phase: 'hours', done: 0, total: totals.hours })
-  for (;;) {
-    const batch = await sql.begin((tx) => rollUpHours(tx, batchSize))
-    if (batch.hours === 0) break
-    result.hours += batch.hours
-    result.days += batch.days
-    onProgress({ phase: 'hours', done: result.hours, total: totals.hours })
-  }
-  onProgress({ phase: 'cases', done: 0, total: totals.cases })
-  for (;;) {
-    const cases = await sql.begin((tx) => rollUpCases(tx, batchSize, now))
-    if (cases === 0) break
-    result.cases += cases
-    onProgress({ phase: 'cases', done: result.cases, total: totals.cases })
+  const result: RollupCounts = { hours: 0, cases: 0, days: 0, caseDays: 0 }
+  const done = { hours: () => result.hours, cases: () => result.cases, 'case days': () => result.caseDays }
+  for (const phase of phases) {
+    // The cases have queued their days by the time that phase begins.
+    const total = phase === 'case days'
+      ? (await sql<{ days: number }[]>`select count(*)::int as days from trend_dirty_case_day`)[0]!.days
+      : totals[phase]
+    onProgress({ phase, done: 0, total })
+    await drain(sql, phase, { batchSize, now }, result, () => false, () => onProgress({ phase, done: done[phase](), total }))
   }
   return result
 }
@@ -118,7 +165,7 @@ export async function rebuildTrends(sql: Sql, { onProgress = () => {}, batchSize
 // ---------------------------------------------------------------------------------------------
 // Hours and days
 
-interface Bucket {
+export interface Bucket {
   brand_id: string
   hour: Date
 }
@@ -183,17 +230,86 @@ async function rollUpHours(tx: Tx, batchSize: number): Promise<{ hours: number; 
     const day = bucket.hour.toISOString().slice(0, 10)
     return [`${bucket.brand_id}:${day}`, { brand_id: bucket.brand_id, day }] as const
   })).values()]
+  // Both kinds of day in one ordered round of locks: runners never wait on each other in a circle.
+  await lockInOrder(tx, tx`
+    select distinct 'trend_day:' || b.brand_id || ':' || (b.hour at time zone brand.time_zone)::date
+      from jsonb_to_recordset(${bucketJson}::text::jsonb) as b(brand_id bigint, hour timestamptz) join brand on brand.id = b.brand_id
+    union all
+    select 'trend_term_day:' || d.brand_id || ':' || d.day from jsonb_to_recordset(${JSON.stringify(days)}::text::jsonb) as d(brand_id bigint, day date)`)
+  await rollUpLocalDays(tx, buckets)
   await rollUpTermDays(tx, days)
   return { hours: buckets.length, days: days.length }
 }
 
+/**
+ * Brand days (`brandDays`: a query of brand_id and day) with what finding their rows takes: the
+ * brand's zone, the day's bounds (starts, ends) and the range of UTC hours that may start on it
+ * (first_hour, end_hour), for `onTheDay`.
+ */
+function localDays(tx: Sql | Tx, brandDays: postgres.Fragment): postgres.Fragment {
+  return tx`
+    select d.brand_id, d.day, b.time_zone,
+           (d.day::timestamp at time zone b.time_zone) as starts,
+           ((d.day + 1)::timestamp at time zone b.time_zone) as ends,
+           -- The hour before local midnight too: in a zone half an hour off UTC, it starts on the day.
+           (d.day::timestamp at time zone b.time_zone) - interval '1 hour' as first_hour,
+           ((d.day + 1)::timestamp at time zone b.time_zone) as end_hour
+      from (${brandDays}) d join brand b on b.id = d.brand_id`
+}
+
+/**
+ * Whether the row `alias` of the brand of day `d` (a localDays row) has its UTC hour `column`
+ * starting on that day in the brand's zone: how every day rollup groups hours. A range the index
+ * can probe, then the exact test.
+ */
+function onTheDay(tx: Sql | Tx, alias: string, column: string): postgres.Fragment {
+  const hour = tx`${tx(alias)}.${tx(column)}`
+  return tx`${tx(alias)}.brand_id = d.brand_id and ${hour} >= d.first_hour and ${hour} < d.end_hour
+            and (${hour} at time zone d.time_zone)::date = d.day`
+}
+
+/**
+ * Sums the days in the brand's zone (trend_day, trend_reason_day) that the hours fall on from
+ * all their hours. Under the rollup job the days' locks are held: another runner's hours of the
+ * same day are committed by then, or that runner sums the day again after this one.
+ */
+export async function rollUpLocalDays(tx: Sql | Tx, buckets: Bucket[]): Promise<void> {
+  const bucketJson = JSON.stringify(buckets.map((bucket) => ({ brand_id: bucket.brand_id, hour: bucket.hour.toISOString() })))
+  const days = localDays(tx, tx`
+    select distinct b.brand_id, (b.hour at time zone brand.time_zone)::date as day
+      from jsonb_to_recordset(${bucketJson}::text::jsonb) as b(brand_id bigint, hour timestamptz) join brand on brand.id = b.brand_id`)
+  // Cleared first, in statements of their own: inserts in the same statement would meet the old rows.
+  await tx`
+    with days as (${days}), cleared_reasons as (
+      delete from trend_reason_day t using days d where t.brand_id = d.brand_id and t.day = d.day
+    )
+    delete from trend_day t using days d where t.brand_id = d.brand_id and t.day = d.day`
+  await tx`
+    with days as (${days}), hours as (
+      select d.day, h.* from days d cross join lateral (select * from trend_hour h where ${onTheDay(tx, 'h', 'hour')} offset 0) h
+    ), reasons as (
+      select d.day, r.* from days d cross join lateral (select * from trend_reason_hour r where ${onTheDay(tx, 'r', 'hour')} offset 0) r
+    ), summed_reasons as (
+      insert into trend_reason_day (brand_id, day, platform, language, category, signal, mentions)
+      select brand_id, day, platform, language, category, signal, sum(mentions)
+        from reasons
+       group by brand_id, day, platform, language, category, signal
+    )
+    insert into trend_day (brand_id, day, platform, language, category, mentions, complaints, negative, sentiment_sum, sentiment_squares)
+    select brand_id, day, platform, language, category, sum(mentions), sum(complaints), sum(negative), sum(sentiment_sum), sum(sentiment_squares)
+      from hours
+     group by brand_id, day, platform, language, category`
+}
+
 const complaintText = z.object({ brand_id: z.string(), day: z.string(), language: z.string(), text: z.string() })
 
-/** Recomputes each (brand, UTC day)'s complaint terms whole: two hours of a day may be processed by two runners. */
+/**
+ * Recomputes each (brand, UTC day)'s complaint terms whole: two hours of a day may be processed by
+ * two runners. The caller holds the days' locks.
+ */
 async function rollUpTermDays(tx: Tx, days: { brand_id: string; day: string }[]): Promise<void> {
   const dayJson = JSON.stringify(days)
-  await lockInOrder(tx, tx`select 'trend_term_day:' || d.brand_id || ':' || d.day from jsonb_to_recordset(${dayJson}::text::jsonb) as d(brand_id bigint, day date)`)
-  // Read after the locks, so whatever another runner wrote for these days is already committed.
+  // Read after the days' locks (taken by the caller), so whatever another runner wrote for these days is already committed.
   const rows = await tx`
     select d.brand_id::text as brand_id, d.day::text as day, coalesce(m.language, 'other') as language, m.text
       from jsonb_to_recordset(${dayJson}::text::jsonb) as d(brand_id bigint, day date)
@@ -215,7 +331,7 @@ async function rollUpTermDays(tx: Tx, days: { brand_id: string; day: string }[])
   const termRows: { brand_id: string; day: string; language: string; term: string; complaints: number }[] = []
   for (const [key, list] of texts) {
     const [brandId, day, language] = key.split('\u0000') as [string, string, string]
-    for (const [term, complaints] of countTerms(list)) termRows.push({ brand_id: brandId, day, language, term, complaints })
+    for (const [term, complaints] of keptTerms(countTerms(list))) termRows.push({ brand_id: brandId, day, language, term, complaints })
   }
   await tx`
     delete from trend_term_day t
@@ -309,7 +425,10 @@ async function rollUpCases(tx: Tx, batchSize: number, now: Date): Promise<number
     }
   })
 
-  await tx`delete from trend_case where case_id = any(${idList}::bigint[])`
+  // The days the cases counted for before, and below the days they count for now, are summed again.
+  await tx`
+    with cleared as (delete from trend_case where case_id = any(${idList}::bigint[]) returning brand_id, opened_hour)
+    ${queueCaseDays(tx, tx`select * from cleared`)}`
   if (caseRows.length > 0) {
     await tx`
       insert into trend_case (case_id, brand_id, opened_hour, platform, language, category, team_id, owner_id,
@@ -320,8 +439,76 @@ async function rollUpCases(tx: Tx, batchSize: number, now: Date): Promise<number
                as r(case_id bigint, brand_id bigint, opened_hour timestamptz, platform text, language text, category text,
                     team_id bigint, owner_id bigint, first_response_minutes double precision,
                     resolution_minutes double precision, sla_met boolean)`
+    await tx`${queueCaseDays(tx, tx`select brand_id, opened_hour from trend_case where case_id = any(${idList}::bigint[])`)}`
   }
   return ids.length
+}
+
+/** Queues the brand days (in each brand's zone) of `cases`, a query of brand_id and opened_hour. */
+function queueCaseDays(tx: Tx, cases: postgres.Fragment): postgres.Fragment {
+  return tx`
+    insert into trend_dirty_case_day (brand_id, day)
+    select distinct c.brand_id, (c.opened_hour at time zone b.time_zone)::date from (${cases}) c join brand b on b.id = c.brand_id
+     order by 1, 2
+    -- Locks the row until this commits, so no runner sums the day without these cases (sql/0009).
+    on conflict (brand_id, day) do update set day = excluded.day`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Days of cases and satisfaction asks
+
+/**
+ * Takes a batch of queued brand days and sums each whole: trend_case_day from the cases that
+ * opened in it, trend_satisfaction_day from the asks made in it. A day the case rollup queues
+ * again meanwhile waits for this transaction, and is summed again afterwards.
+ */
+async function rollUpCaseDays(tx: Tx, batchSize: number): Promise<number> {
+  await withoutJit(tx)
+  const taken = await tx<{ brand_id: string; day: string }[]>`
+    delete from trend_dirty_case_day d
+     using (select brand_id, day from trend_dirty_case_day order by brand_id, day limit ${batchSize} for update skip locked) s
+     where d.brand_id = s.brand_id and d.day = s.day
+    returning d.brand_id::text, d.day::text`
+  if (taken.length > 0) await sumCaseDays(tx, taken)
+  return taken.length
+}
+
+/** Sums the brand days' cases and asks whole (trend_case_day, trend_satisfaction_day). Days as ISO dates. */
+export async function sumCaseDays(tx: Sql | Tx, brandDays: { brand_id: string; day: string }[]): Promise<void> {
+  const days = localDays(tx, tx`select * from jsonb_to_recordset(${JSON.stringify(brandDays)}::text::jsonb) as d(brand_id bigint, day date)`)
+  await tx`
+    with days as (${days}), cleared_asks as (
+      delete from trend_satisfaction_day t using days d where t.brand_id = d.brand_id and t.day = d.day
+    )
+    delete from trend_case_day t using days d where t.brand_id = d.brand_id and t.day = d.day`
+  await tx`
+    with days as (${days}), cases as (
+      select d.brand_id, d.day, c.first_response_minutes, c.resolution_minutes, c.sla_met
+        from days d
+        cross join lateral (select * from trend_case c where ${onTheDay(tx, 'c', 'opened_hour')} offset 0) c
+    ), bins as (
+      select brand_id, day, 'first' as measure, trend_minutes_bin(first_response_minutes) as bin, count(*) as cases
+        from cases where first_response_minutes is not null group by 1, 2, 3, 4
+      union all
+      select brand_id, day, 'resolution', trend_minutes_bin(resolution_minutes), count(*)
+        from cases where resolution_minutes is not null group by 1, 2, 3, 4
+    )
+    insert into trend_case_day (brand_id, day, cases, sla_met, sla_breached, first_response_bins, resolution_bins)
+    select c.brand_id, c.day, count(*), count(*) filter (where c.sla_met), count(*) filter (where not c.sla_met),
+           coalesce((select jsonb_object_agg(b.bin, b.cases) from bins b where b.brand_id = c.brand_id and b.day = c.day and b.measure = 'first'), '{}'),
+           coalesce((select jsonb_object_agg(b.bin, b.cases) from bins b where b.brand_id = c.brand_id and b.day = c.day and b.measure = 'resolution'), '{}')
+      from cases c
+     group by c.brand_id, c.day`
+  await tx`
+    with days as (${days})
+    insert into trend_satisfaction_day (brand_id, day, agent_id, team_id, category, asked, answered, score_1, score_2, score_3, score_4, score_5)
+    select d.brand_id, d.day, s.agent_id, s.team_id, s.category, count(*), count(s.score),
+           count(*) filter (where s.score = 1), count(*) filter (where s.score = 2), count(*) filter (where s.score = 3),
+           count(*) filter (where s.score = 4), count(*) filter (where s.score = 5)
+      from days d
+      join satisfaction s on s.asked_at >= d.starts and s.asked_at < d.ends
+      join care_case c on c.id = s.case_id and c.brand_id = d.brand_id
+     group by d.brand_id, d.day, s.agent_id, s.team_id, s.category`
 }
 
 /**

@@ -60,3 +60,17 @@ export function countTerms(texts: Iterable<{ text: string; language: string | nu
   }
   return counts
 }
+
+/**
+ * How many terms a brand keeps per day and language: its most frequent ones. A busy day's
+ * complaints hold tens of thousands of distinct words and pairs, most in one complaint each; the
+ * dashboard's top terms over a period come from terms that are frequent on some of its days.
+ */
+export const termsKeptPerDay = 100
+
+/** The `termsKeptPerDay` most frequent terms, the most frequent first, ties by term. */
+export function keptTerms(counts: Map<string, number>): [string, number][] {
+  return [...counts]
+    .sort(([termA, countA], [termB, countB]) => countB - countA || (termA < termB ? -1 : termA > termB ? 1 : 0))
+    .slice(0, termsKeptPerDay)
+}

@@ -1,0 +1,15 @@
+// One seeded random generator for everything that must draw the same numbers on every run: the
+// classifier's training (its models are reproducible byte for byte) and the tests' synthetic data
+// (a failure reproduces from its seed).
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
