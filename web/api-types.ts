@@ -18,7 +18,7 @@ import type { NotificationKind, NotificationRow } from '../worker/notify/notify'
 import type { Platform as ServerPlatform } from '../worker/sources/mention'
 import type { ReplyTemplate } from '../worker/templates/routes'
 import type { SpikeAlertView, TrendBucket as ServerTrendBucket, TrendMention as ServerTrendMention, TrendsReport as ServerTrendsReport } from '../worker/trends/types'
-import type { Colleague, Me as ServerMe } from '../worker/users/routes'
+import type { Colleague, Me as ServerMe, UserName as ServerUserName } from '../worker/users/routes'
 
 /** A server type as JSON carries it: its Dates are ISO strings, at any depth. */
 export type Json<T> = T extends Date ? string : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T
@@ -42,6 +42,7 @@ export interface Problem {
 export type Me = Omit<ServerMe, 'languages'> & Partial<Pick<ServerMe, 'languages'>>
 
 export type User = Colleague
+export type UserName = ServerUserName
 
 // ---- the inbox ----
 

@@ -60,14 +60,16 @@ describe('marketing reading a case', () => {
     expect(detail.timeline).toEqual(agents.timeline)
   })
 
-  it('gets what the case page shows beside it: the customer, and colleagues’ names', async () => {
+  it('gets what the case page shows beside it: the customer, and the names on the timeline', async () => {
     const [row] = await care.db.sql<{ customer_id: string }[]>`select customer_id from care_case where id = ${caseId}`
     const customer = await call('GET', `/api/customers/${row!.customer_id}`, 'marketing')
     expect(customer.status).toBe(200)
     expect(((await customer.json()) as { cases: { id: string }[] }).cases.map((item) => item.id)).toContain(caseId)
-    const users = await call('GET', '/api/users', 'marketing')
-    expect(users.status).toBe(200)
-    expect(((await users.json()) as { users: { id: string; name: string }[] }).users).toContainEqual(expect.objectContaining({ id: people.agent.id, name: 'Anna Agent' }))
+    const names = await call('GET', '/api/users/names', 'marketing')
+    expect(names.status).toBe(200)
+    expect(((await names.json()) as { users: { id: string; name: string }[] }).users).toContainEqual({ id: people.agent.id, name: 'Anna Agent' })
+    // Not the colleagues list with addresses and shifts: that is for picking whom to assign.
+    expect((await call('GET', '/api/users', 'marketing')).status).toBe(403)
   })
 
   it('answers 404 for an unknown case and 400 for a bad id, as for care', async () => {

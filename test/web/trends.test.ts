@@ -208,7 +208,8 @@ describe('the Trends dashboard in Chromium', () => {
       expect(await view.getByTestId(tool).count(), tool).toBe(0)
     }
     // Nothing of the inbox or the collision warning is asked for: marketing is not working the case.
-    expect(asked.filter((request) => request === 'GET /api/cases' || request === 'GET /api/cases/counts' || request.endsWith('/presence'))).toEqual([])
+    expect(asked.filter((request) => ['GET /api/cases', 'GET /api/cases/counts', 'GET /api/users'].includes(request) || request.endsWith('/presence'))).toEqual([])
+    expect(asked).toContain('GET /api/users/names')
     expect(await page.getByRole('link', { name: 'Inbox', exact: true }).count()).toBe(0)
 
     // The way back is to Trends as it was left.

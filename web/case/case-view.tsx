@@ -13,7 +13,7 @@ import { can, useMe } from '../session'
 import { platformName, statusName } from '../text'
 import { Countdown } from '../time'
 import { toast } from '../toast'
-import { useUsers } from '../users'
+import { useUserNames, useUsers } from '../users'
 import { Composer } from './composer'
 import { CustomerPanel } from './customer-panel'
 import { HandoffDialog, HandoffPanel, handoffState, inFlight } from './handoff-panel'
@@ -41,7 +41,9 @@ export function CaseView({ id, back }: { id: string; back: BackLink }) {
   const [draft, setDraftState] = useState<Draft>(() => readDraft(id))
   const [assignOpen, setAssignOpen] = useState(false)
   const [handoffOpen, setHandoffOpen] = useState(false)
-  const { users, error: usersError } = useUsers()
+  // The colleagues (pickers, @mentions) for care only; everyone's names for the timeline.
+  const { users, error: usersError } = useUsers(can.readCases(me.role))
+  const names = useUserNames()
   const composerRef = useRef<HTMLTextAreaElement>(null)
   const noteRef = useRef<HTMLTextAreaElement>(null)
   const typing = useRef<TypingState>({ focused: false, lastChange: 0 })
@@ -153,7 +155,7 @@ export function CaseView({ id, back }: { id: string; back: BackLink }) {
   }
 
   const who = item.customer.name ?? item.customer.handle ?? `Customer ${item.customer.id}`
-  const nameOf = nameResolver(users, me.id)
+  const nameOf = nameResolver(names, me.id)
   const promises = openPromises(detail.timeline)
   return (
     <section class="case-view" aria-labelledby="case-title" data-testid="case-view" data-case-id={item.id}>

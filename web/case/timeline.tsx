@@ -1,7 +1,7 @@
 // A case's whole story, oldest first. Bodies are free-form per kind; everything the customer or
 // a colleague wrote is rendered as text.
 import type { ComponentChildren } from 'preact'
-import type { TimelineEvent, User } from '../api-types'
+import type { TimelineEvent, UserName } from '../api-types'
 import { ReasonChips } from '../inbox/row'
 import { LinkedText, platformName, safeHref, statusName } from '../text'
 import { formatDateTime } from '../time'
@@ -20,7 +20,7 @@ export interface NameOf {
   (userId: unknown): string
 }
 
-export function nameResolver(users: User[], meId: string): NameOf {
+export function nameResolver(users: UserName[], meId: string): NameOf {
   const byId = new Map(users.map((user) => [user.id, user.name]))
   return (userId) => {
     const id = typeof userId === 'number' ? String(userId) : str(userId)

@@ -1,5 +1,5 @@
-// Who is using Earshot: the logged-in person, and the colleagues to pick for assignments,
-// transfers and @mentions.
+// Who is using Earshot: the logged-in person, the colleagues to pick for assignments, transfers
+// and @mentions, and everyone's names for the timelines.
 import { Hono } from 'hono'
 import { requireRole, roles, type AuthedEnv, type Role } from '../auth/session'
 import type { Sql } from '../db/connect'
@@ -12,6 +12,12 @@ export interface Me {
   name: string
   role: Role
   languages: string[]
+}
+
+/** Anyone who has used Earshot, as the timeline names them. */
+export interface UserName {
+  id: string
+  name: string
 }
 
 export interface Colleague {
@@ -61,7 +67,11 @@ export const userRoutes = new Hono<AuthedEnv>()
     if (!me) return problem({ status: 401, title: 'Unauthorized', detail: 'Log in first.' })
     return c.json({ user: me })
   })
-  // Marketing too: a case it reads names colleagues on its timeline (assignments) by their ids.
-  .get('/api/users', requireRole('agent', 'executive', 'marketing', 'admin'), async (c) => {
+  .get('/api/users', requireRole('agent', 'executive', 'admin'), async (c) => {
     return c.json({ users: await listColleagues(c.env.sql, new Date()) })
+  })
+  // Everyone, including people no longer active: a timeline names whoever acted on it, and
+  // marketing reading a case needs the names but not the colleagues' addresses and shifts.
+  .get('/api/users/names', requireRole(...roles), async (c) => {
+    return c.json({ users: await c.env.sql<UserName[]>`select id::text, name from app_user order by name, id` })
   })
