@@ -23,23 +23,8 @@ const sampleRows = z.array(
 const termList = z.array(z.string())
 const kinds = z.enum(['volume', 'reason', 'term'])
 
-interface AlertRow {
-  id: string
-  brand_id: string
-  brand_name: string
-  kind: string
-  key: string
-  window_start: Date
-  window_end: Date
-  observed: number
-  expected: number
-  score: number
-  terms: unknown
-  samples: unknown
-  detected_at: Date
-  last_seen_at: Date
-  ended_at: Date | null
-}
+/** A row as selected: the view's shape, with the JSON and the kind still to check. */
+type AlertRow = Omit<SpikeAlertView, 'kind' | 'terms' | 'samples'> & { kind: string; terms: unknown; samples: unknown }
 
 function selectAlerts(sql: Sql | Tx) {
   return sql`
@@ -59,23 +44,7 @@ function selectAlerts(sql: Sql | Tx) {
 }
 
 function toView(row: AlertRow): SpikeAlertView {
-  return {
-    id: row.id,
-    brand_id: row.brand_id,
-    brand_name: row.brand_name,
-    kind: kinds.parse(row.kind),
-    key: row.key,
-    window_start: row.window_start,
-    window_end: row.window_end,
-    observed: row.observed,
-    expected: row.expected,
-    score: row.score,
-    terms: termList.parse(row.terms),
-    samples: sampleRows.parse(row.samples),
-    detected_at: row.detected_at,
-    last_seen_at: row.last_seen_at,
-    ended_at: row.ended_at,
-  }
+  return { ...row, kind: kinds.parse(row.kind), terms: termList.parse(row.terms), samples: sampleRows.parse(row.samples) }
 }
 
 export interface ActiveAlertsOptions {
